@@ -1,0 +1,243 @@
+"""Consumer agents: the readable, one-consumer-at-a-time reference of the word-of-mouth rules.
+
+Each :class:`Consumer` is a Mesa agent standing on one node of the social graph. Its state is
+stored in the model's arrays (``model.state``) and its traits in ``model.traits``; the attributes
+below read and write them, so the reference engine and the vectorised engine share one state and
+one set of metrics. Every phase is split into ``decide_*`` (read the state as the phase began,
+remember the decision) and ``commit_*`` (apply it), so the order of activation never matters.
+The formulas are those of :mod:`sim.rules.wom`, written out for one consumer.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.population import NEVER
+from sim.rules.wom import MAX_READ_PROB
+
+if TYPE_CHECKING:
+    from sim.model import WomModel
+
+
+class Sentiment(enum.IntEnum):
+    """A consumer's sentiment toward the brand, derived from attitude (unaware = NEUTRAL)."""
+
+    DETRACTOR = -1
+    NEUTRAL = 0
+    PROMOTER = 1
+
+
+def _state_field(name: str, cast):
+    def getter(self: Consumer):
+        return cast(getattr(self.model.state, name)[self.index])
+
+    def setter(self: Consumer, value) -> None:
+        getattr(self.model.state, name)[self.index] = value
+
+    return property(getter, setter, doc=f"``model.state.{name}[index]``")
+
+
+def _trait_field(name: str):
+    return property(lambda self: float(getattr(self.model.traits, name)[self.index]),
+                    doc=f"``model.traits.{name}[index]`` (read-only)")
+
+
+class Consumer(mesa.Agent):
+    """One consumer on the social graph.
+
+    Parameters
+    ----------
+    model : WomModel
+        The model; its graph gives this consumer's neighbours and tie strengths.
+    index : int
+        The consumer's node number in the graph (0 .. n-1).
+    """
+
+    model: WomModel
+
+    aware = _state_field("aware", bool)
+    attitude = _state_field("attitude", float)
+    customer = _state_field("customer", bool)
+    ever_customer = _state_field("ever_customer", bool)
+    churned = _state_field("churned", bool)
+    loyalty = _state_field("loyalty", float)
+    last_news = _state_field("last_news", int)
+    talkativeness = _trait_field("talkativeness")
+    susceptibility = _trait_field("susceptibility")
+    credibility = _trait_field("credibility")
+    expectation = _trait_field("expectation")
+
+    def __init__(self, model: WomModel, index: int):
+        super().__init__(model)
+        self.index = index
+        graph = model.graph
+        self.neighbor_indices: list[int] = graph.neighbors(index).tolist()
+        self.tie_weights: list[float] = graph.tie_weights(index).tolist()
+        self._pending: dict = {}
+
+    # ----------------------------------------------------------------- derived
+    @property
+    def sentiment(self) -> Sentiment:
+        """Promoter if aware with attitude >= threshold, detractor if <= -threshold."""
+        threshold = self.model.params.promoter_threshold
+        if not self.aware:
+            return Sentiment.NEUTRAL
+        if self.attitude >= threshold:
+            return Sentiment.PROMOTER
+        if self.attitude <= -threshold:
+            return Sentiment.DETRACTOR
+        return Sentiment.NEUTRAL
+
+    def _draw(self, name: str) -> float:
+        return float(getattr(self.model.draws, name)[self.index])
+
+    # --------------------------------------------------------- (1) brand media
+    def decide_brand(self) -> None:
+        """Become aware through (mass or paid) media?"""
+        p = self.model.params
+        prob = min(1.0, p.media_awareness + self.model.levers.extra_awareness)
+        self._pending["media"] = (not self.aware) and self._draw("media") < prob
+
+    def commit_brand(self) -> None:
+        day = self.model.day
+        if self._pending["media"]:
+            self.aware = True
+            self.attitude = self.model.params.media_tone
+            self.last_news = day.t
+        day.newly_aware_media[self.index] = self._pending["media"]
+
+    # -------------------------------------------------------- (2) experience
+    def decide_experience(self) -> None:
+        """Use the product today? How satisfied? Complain?"""
+        p = self.model.params
+        used = self.customer and self._draw("use") < p.usage_rate
+        satisfaction = 0.0
+        complained = False
+        if used:
+            felt = min(1.0, max(0.0, p.quality + p.quality_noise * self._draw("noise")))
+            satisfaction = min(1.0, max(-1.0, (felt - self.expectation) / p.satisfaction_scale))
+            complained = (satisfaction <= -p.complaint_threshold
+                          and self._draw("complain") < p.complaint_rate)
+        self._pending["experience"] = (used, satisfaction, complained)
+
+    def commit_experience(self) -> None:
+        used, satisfaction, complained = self._pending["experience"]
+        day = self.model.day
+        if used:
+            self.attitude += self.model.params.experience_weight * (satisfaction - self.attitude)
+            self.last_news = day.t
+        day.used[self.index] = used
+        day.satisfaction[self.index] = satisfaction
+        day.complained[self.index] = complained
+
+    # -------------------------------------------------------------- (3) talk
+    def decide_post(self) -> None:
+        """Post today, positive (+1) or negative (-1)? Complainers always post negatively."""
+        p = self.model.params
+        day = self.model.day
+        valence = 0
+        if day.complained[self.index]:
+            valence = -1
+        else:
+            sentiment = self.sentiment
+            if sentiment != Sentiment.NEUTRAL:
+                fresh = 0.0
+                if self.last_news != NEVER:
+                    fresh = math.exp(-(day.t - self.last_news) / p.news_memory)
+                prob = self.talkativeness * fresh * self.model.levers.talk_multiplier[self.index]
+                prob *= 1.0 if self.ever_customer else p.hearsay_talk
+                if sentiment == Sentiment.DETRACTOR:
+                    prob *= p.negativity_bias
+                if self._draw("talk") < min(1.0, prob):
+                    valence = int(sentiment)
+        self._pending["post"] = valence
+
+    def commit_post(self) -> None:
+        self.model.day.posted[self.index] = self._pending["post"]
+
+    def decide_listen(self) -> None:
+        """Read today's posts of neighbours? What signal do they carry?"""
+        p = self.model.params
+        posted = self.model.day.posted
+        levers = self.model.levers
+        w_pos = w_neg = c_pos = c_neg = log_miss = 0.0
+        for j, w in zip(self.neighbor_indices, self.tie_weights, strict=True):
+            valence = posted[j]
+            if valence == 0:
+                continue
+            cred = self.model.traits.credibility[j] * levers.message_credibility[j]
+            log_miss += math.log1p(-min(p.attention * w, MAX_READ_PROB))
+            if valence > 0:
+                w_pos += w
+                c_pos += w * cred
+            else:
+                w_neg += w
+                c_neg += w * cred
+        total = w_pos + p.negativity_bias * w_neg
+        heard = total > 0 and self._draw("hear") < -math.expm1(log_miss)
+        signal = (c_pos - p.negativity_bias * c_neg) / total if heard else 0.0
+        pull = self.susceptibility * -math.expm1(-p.persuasion * total)
+        self._pending["listen"] = (heard, signal, pull)
+
+    def commit_listen(self) -> None:
+        heard, signal, pull = self._pending["listen"]
+        day = self.model.day
+        day.newly_aware_wom[self.index] = heard and not self.aware
+        if heard:
+            self.aware = True
+            self.attitude += pull * (signal - self.attitude)
+            self.last_news = day.t
+        day.heard[self.index] = heard
+        day.heard_signal[self.index] = signal
+
+    # ---------------------------------------------------------- (4) adoption
+    def decide_adoption(self) -> None:
+        """Buy today? Probability rises with attitude (logistic)."""
+        p = self.model.params
+        eligible = self.aware and not self.customer and not self.churned
+        prob = p.max_purchase_rate / (
+            1.0 + math.exp(-p.purchase_slope * (self.attitude - p.purchase_midpoint)))
+        self._pending["buy"] = eligible and self._draw("adopt") < prob
+
+    def commit_adoption(self) -> None:
+        day = self.model.day
+        if self._pending["buy"]:
+            self.customer = True
+            self.ever_customer = True
+            self.loyalty = self.model.params.initial_loyalty
+            self.last_news = day.t
+        day.bought[self.index] = self._pending["buy"]
+
+    # ----------------------------------------------------------- (5) loyalty
+    def decide_loyalty(self) -> None:
+        """New loyalty from satisfaction and heard WOM; churn if it is too low."""
+        p = self.model.params
+        day = self.model.day
+        if not self.customer:
+            self._pending["loyalty"] = None
+            return
+        change = (p.satisfaction_loyalty * day.satisfaction[self.index]
+                  + p.wom_loyalty * day.heard_signal[self.index])
+        loyalty = min(1.0, max(0.0, self.loyalty + change))
+        leave = loyalty < p.churn_threshold and self._draw("churn") < p.churn_rate
+        self._pending["loyalty"] = (loyalty, leave)
+
+    def commit_loyalty(self) -> None:
+        pending = self._pending["loyalty"]
+        leave = False
+        if pending is not None:
+            loyalty, leave = pending
+            self.loyalty = 0.0 if leave else loyalty
+            if leave:
+                self.customer = False
+                self.churned = True
+        self.model.day.churned[self.index] = leave
+
+    # -------------------------------------------------------- (6) forgetting
+    def forget(self) -> None:
+        """Attitude decays toward neutral (touches only this consumer)."""
+        self.attitude *= 1.0 - self.model.params.attitude_decay

@@ -1,0 +1,368 @@
+"""Configuration schema: dataclasses registered in Hydra's ConfigStore, and value checks.
+
+The dataclasses give Hydra a schema, so a misspelt key or a value of the wrong type fails when the
+config is composed. :func:`validate` then checks values (ranges, consistency, files) and raises a
+:class:`~sim.errors.ConfigError` whose one-line message names the key, the value and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omegaconf import MISSING
+
+from sim.errors import ConfigError
+
+# --------------------------------------------------------------------------------------------
+# graphs
+
+
+@dataclass
+class GraphConfig:
+    """Fields every graph kind has.
+
+    ``strong_tie_share`` is the fraction of ties that are strong (weight 1); the others are weak
+    with weight ``weak_tie_weight``. Loaded graphs with a weight column use their own weights.
+    """
+
+    kind: str = MISSING
+    strong_tie_share: float = 0.3
+    weak_tie_weight: float = 0.3
+
+
+@dataclass
+class BAGraphConfig(GraphConfig):
+    """Barabási–Albert preferential attachment: each new node links to ``m`` existing ones."""
+
+    kind: str = "ba"
+    n: int = 2000
+    m: int = 3
+
+
+@dataclass
+class WSGraphConfig(GraphConfig):
+    """Watts–Strogatz small world: ring of ``k`` nearest neighbours, each rewired w.p. ``p``."""
+
+    kind: str = "ws"
+    n: int = 2000
+    k: int = 8
+    p: float = 0.1
+
+
+@dataclass
+class ERGraphConfig(GraphConfig):
+    """Erdős–Rényi G(n, p) with p chosen so the expected mean degree is ``mean_degree``."""
+
+    kind: str = "er"
+    n: int = 2000
+    mean_degree: float = 8.0
+
+
+@dataclass
+class PowerlawClusterGraphConfig(GraphConfig):
+    """Holme–Kim: preferential attachment with ``m`` links, each closing a triangle w.p. ``p``."""
+
+    kind: str = "powerlaw_cluster"
+    n: int = 2000
+    m: int = 3
+    p: float = 0.3
+
+
+@dataclass
+class SBMGraphConfig(GraphConfig):
+    """Stochastic block model: ``communities`` equal blocks, ``homophily`` = expected share of a
+    consumer's ties inside its own community, ``mean_degree`` the expected mean degree."""
+
+    kind: str = "sbm"
+    n: int = 2000
+    communities: int = 10
+    mean_degree: float = 8.0
+    homophily: float = 0.9
+
+
+@dataclass
+class CompleteGraphConfig(GraphConfig):
+    """Everybody knows everybody (the well-mixed population of classic diffusion models)."""
+
+    kind: str = "complete"
+    n: int = 500
+
+
+@dataclass
+class FileGraphConfig(GraphConfig):
+    """An edge list on disk: ``u v [weight]`` per line, separated by whitespace, comma or tab.
+
+    Lines starting with ``#`` or ``%`` are comments; a first line that is not an edge is taken as
+    a header. Node ids may be any integers or strings. Edges are undirected. When the file has a
+    weight column, its weights (divided by the largest) are the tie strengths and
+    ``strong_tie_share`` / ``weak_tie_weight`` are ignored.
+    """
+
+    kind: str = "file"
+    path: str = MISSING
+
+
+GRAPH_SCHEMAS: dict[str, type[GraphConfig]] = {
+    "ba": BAGraphConfig,
+    "ws": WSGraphConfig,
+    "er": ERGraphConfig,
+    "powerlaw_cluster": PowerlawClusterGraphConfig,
+    "sbm": SBMGraphConfig,
+    "complete": CompleteGraphConfig,
+    "file": FileGraphConfig,
+}
+
+# --------------------------------------------------------------------------------------------
+# population traits
+
+
+@dataclass
+class TraitConfig:
+    """A distribution on [0, 1] for a consumer trait.
+
+    ``dist`` is ``constant`` (everyone has ``mean``), ``uniform`` (flat with the given mean and
+    standard deviation ``sd``) or ``beta`` (Beta distribution with that mean and ``sd``).
+    """
+
+    dist: str = "beta"
+    mean: float = 0.5
+    sd: float = 0.1
+
+
+@dataclass
+class PopulationConfig:
+    """How consumer traits are drawn (from the population stream)."""
+
+    talkativeness: TraitConfig = field(default_factory=lambda: TraitConfig("beta", 0.15, 0.08))
+    susceptibility: TraitConfig = field(default_factory=lambda: TraitConfig("beta", 0.5, 0.15))
+    credibility: TraitConfig = field(default_factory=lambda: TraitConfig("beta", 0.7, 0.15))
+    expectation: TraitConfig = field(default_factory=lambda: TraitConfig("beta", 0.6, 0.1))
+
+
+# --------------------------------------------------------------------------------------------
+# the word-of-mouth model's rules
+
+
+@dataclass
+class ModelConfig:
+    """Which model runs; the word-of-mouth model (``wom``) is the default."""
+
+    name: str = MISSING
+
+
+@dataclass
+class WomModelConfig(ModelConfig):
+    """Parameters of the word-of-mouth model; meanings, units and ranges in docs/model.md."""
+
+    name: str = "wom"
+    # (1) brand actions: mass-media baseline
+    media_awareness: float = 0.002
+    media_tone: float = 0.1
+    initial_aware: float = 0.0
+    # (2) experience
+    quality: float = 0.7
+    quality_noise: float = 0.15
+    usage_rate: float = 0.3
+    satisfaction_scale: float = 0.2
+    experience_weight: float = 0.3
+    complaint_threshold: float = 0.5
+    complaint_rate: float = 0.3
+    # (3) talk
+    promoter_threshold: float = 0.3
+    negativity_bias: float = 1.5
+    hearsay_talk: float = 0.3
+    attention: float = 0.5
+    persuasion: float = 1.0
+    news_memory: float = 14.0
+    # (4) adoption
+    max_purchase_rate: float = 0.1
+    purchase_midpoint: float = 0.3
+    purchase_slope: float = 10.0
+    # (5) loyalty
+    initial_loyalty: float = 0.5
+    satisfaction_loyalty: float = 0.1
+    wom_loyalty: float = 0.05
+    churn_threshold: float = 0.2
+    churn_rate: float = 0.2
+    # (6) forgetting
+    attitude_decay: float = 0.01
+
+
+# --------------------------------------------------------------------------------------------
+# the run
+
+
+@dataclass
+class OutputConfig:
+    """What a run writes besides metrics.json and timeseries.csv."""
+
+    plot: bool = True
+    summary: bool = True
+
+
+@dataclass
+class Config:
+    """The whole run: graph, population, model, strategies, seed and length."""
+
+    graph: GraphConfig = MISSING
+    model: ModelConfig = MISSING
+    population: PopulationConfig = field(default_factory=PopulationConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    seed: int = 0
+    steps: int = 180
+    engine: str = "vectorized"
+
+
+ENGINES = ("vectorized", "agents")
+
+
+def register_configs() -> None:
+    """Register the schemas with Hydra's ConfigStore (idempotent)."""
+    from hydra.core.config_store import ConfigStore
+
+    cs = ConfigStore.instance()
+    cs.store(name="base_config", node=Config)
+    for name, schema in GRAPH_SCHEMAS.items():
+        cs.store(group="graph", name=name, node=schema)
+    cs.store(group="model", name="wom", node=WomModelConfig)
+
+
+# --------------------------------------------------------------------------------------------
+# value checks
+
+
+def _get(cfg: Any, key: str) -> Any:
+    node = cfg
+    for part in key.split("."):
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+    return node
+
+
+class _Checker:
+    """Collects value checks against a config; each failure is a one-line ConfigError."""
+
+    def __init__(self, cfg: Any):
+        self.cfg = cfg
+
+    def fail(self, key: str, value: Any, allowed: str) -> None:
+        raise ConfigError(f"{key}={value!r} is invalid: allowed {allowed}")
+
+    def within(self, key: str, lo: float, hi: float, *, lo_open: bool = False,
+               hi_open: bool = False) -> None:
+        value = _get(self.cfg, key)
+        ok_lo = value > lo if lo_open else value >= lo
+        ok_hi = value < hi if hi_open else value <= hi
+        if not (ok_lo and ok_hi):
+            left = "(" if lo_open else "["
+            right = ")" if hi_open else "]"
+            self.fail(key, value, f"a value in {left}{lo}, {hi}{right}")
+
+    def prob(self, key: str) -> None:
+        self.within(key, 0.0, 1.0)
+
+    def at_least(self, key: str, lo: float) -> None:
+        value = _get(self.cfg, key)
+        if value < lo:
+            self.fail(key, value, f">= {lo}")
+
+    def positive(self, key: str) -> None:
+        value = _get(self.cfg, key)
+        if not value > 0:
+            self.fail(key, value, "> 0")
+
+    def one_of(self, key: str, choices: tuple[str, ...] | list[str]) -> None:
+        value = _get(self.cfg, key)
+        if value not in choices:
+            self.fail(key, value, "one of " + ", ".join(choices))
+
+
+def validate_trait(check: _Checker, key: str) -> None:
+    """Check one trait distribution: its kind, mean in [0, 1] and a feasible spread."""
+    check.one_of(f"{key}.dist", ("constant", "uniform", "beta"))
+    check.prob(f"{key}.mean")
+    check.at_least(f"{key}.sd", 0.0)
+    trait = _get(check.cfg, key)
+    mean, sd = trait.mean, trait.sd
+    if trait.dist == "beta" and sd > 0 and not (0 < mean < 1 and sd**2 < mean * (1 - mean)):
+        check.fail(f"{key}.sd", sd, f"sd < sqrt(mean*(1-mean)) = {(mean * (1 - mean)) ** 0.5:.3g} "
+                   f"with a mean strictly inside (0, 1) for a beta trait")
+    if trait.dist == "uniform":
+        half = sd * 3**0.5
+        if mean - half < 0 or mean + half > 1:
+            check.fail(f"{key}.sd", sd, f"sd <= {min(mean, 1 - mean) / 3**0.5:.3g} so that "
+                       f"uniform({key}) stays inside [0, 1]")
+
+
+def validate_graph(check: _Checker) -> None:
+    """Check the graph section for the chosen kind."""
+    g = check.cfg.graph
+    check.one_of("graph.kind", tuple(GRAPH_SCHEMAS))
+    check.prob("graph.strong_tie_share")
+    check.within("graph.weak_tie_weight", 0.0, 1.0, lo_open=True)
+    if g.kind != "file":
+        check.at_least("graph.n", 2)
+    if g.kind in ("ba", "powerlaw_cluster"):
+        check.at_least("graph.m", 1)
+        if g.m >= g.n:
+            check.fail("graph.m", g.m, f"1 <= m < graph.n={g.n}")
+    if g.kind == "powerlaw_cluster":
+        check.prob("graph.p")
+    if g.kind == "ws":
+        check.prob("graph.p")
+        check.at_least("graph.k", 2)
+        if g.k >= g.n or g.k % 2:
+            check.fail("graph.k", g.k, f"an even k with 2 <= k < graph.n={g.n}")
+    if g.kind in ("er", "sbm"):
+        check.within("graph.mean_degree", 0.0, g.n - 1, lo_open=True)
+    if g.kind == "sbm":
+        check.prob("graph.homophily")
+        check.at_least("graph.communities", 1)
+        if g.communities > g.n:
+            check.fail("graph.communities", g.communities, f"1 <= communities <= graph.n={g.n}")
+        block = g.n / g.communities
+        inside, outside = g.homophily * g.mean_degree, (1 - g.homophily) * g.mean_degree
+        if inside > block - 1 or outside > g.n - block:
+            check.fail("graph.mean_degree", g.mean_degree,
+                       f"a mean degree reachable with {g.communities} blocks of ~{block:.0f} "
+                       f"consumers and homophily {g.homophily}: homophily * mean_degree <= "
+                       f"{block - 1:.0f}")
+    if g.kind == "file":
+        path = Path(str(g.path)).expanduser()
+        if not path.is_file():
+            check.fail("graph.path", str(g.path), "an existing edge-list file")
+
+
+def validate_wom(check: _Checker) -> None:
+    """Check the word-of-mouth model's parameters."""
+    for key in ("media_awareness", "initial_aware", "quality", "usage_rate", "experience_weight",
+                "complaint_rate", "attention", "max_purchase_rate", "initial_loyalty",
+                "satisfaction_loyalty", "wom_loyalty", "hearsay_talk", "churn_threshold",
+                "churn_rate", "attitude_decay", "complaint_threshold", "promoter_threshold"):
+        check.prob(f"model.{key}")
+    check.within("model.media_tone", -1.0, 1.0)
+    check.within("model.purchase_midpoint", -1.0, 1.0)
+    check.at_least("model.quality_noise", 0.0)
+    check.at_least("model.negativity_bias", 1.0)
+    check.at_least("model.persuasion", 0.0)
+    check.at_least("model.purchase_slope", 0.0)
+    check.positive("model.news_memory")
+    check.within("model.satisfaction_scale", 0.0, 1.0, lo_open=True)
+    if check.cfg.model.promoter_threshold == 0:
+        check.fail("model.promoter_threshold", 0.0, "a value in (0, 1]")
+
+
+def validate(cfg: Any) -> None:
+    """Check every value of a composed config; raise ConfigError naming the first bad key."""
+    check = _Checker(cfg)
+    check.at_least("steps", 1)
+    if cfg.seed < 0:
+        check.fail("seed", cfg.seed, "an integer >= 0")
+    check.one_of("engine", ENGINES)
+    validate_graph(check)
+    for trait in ("talkativeness", "susceptibility", "credibility", "expectation"):
+        validate_trait(check, f"population.{trait}")
+    if cfg.model.name == "wom":
+        validate_wom(check)

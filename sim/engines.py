@@ -1,0 +1,104 @@
+"""Engines run the phases of a day: vectorised over arrays, or agent by agent (the reference).
+
+Both read the same draws and levers and write the same state and :class:`~sim.rules.wom.Day`
+record, so a run gives the same result on either engine (up to floating-point rounding).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.rules import wom
+
+if TYPE_CHECKING:
+    from sim.model import WomModel
+
+
+class VectorizedEngine:
+    """Each phase is a few numpy/scipy operations over all consumers (the default)."""
+
+    name = "vectorized"
+
+    def __init__(self, model: WomModel):
+        self.net = wom.TalkMatrices.build(model.graph, model.params.attention)
+
+    def start_day(self, model: WomModel) -> None:
+        """Nothing to prepare: the phases allocate what they produce."""
+
+    def brand(self, m: WomModel) -> None:
+        wom.brand(m.state, m.draws, m.levers, m.params, m.day)
+
+    def experience(self, m: WomModel) -> None:
+        wom.experience(m.state, m.traits, m.draws, m.params, m.day)
+
+    def talk(self, m: WomModel) -> None:
+        wom.talk(m.state, m.traits, self.net, m.draws, m.levers, m.params, m.day)
+
+    def adoption(self, m: WomModel) -> None:
+        wom.adoption(m.state, m.draws, m.params, m.day)
+
+    def loyalty(self, m: WomModel) -> None:
+        wom.loyalty(m.state, m.draws, m.params, m.day)
+
+    def forgetting(self, m: WomModel) -> None:
+        wom.forgetting(m.state, m.params)
+
+
+class AgentEngine:
+    """Each phase asks every :class:`~sim.agents.Consumer` to decide, then every one to commit."""
+
+    name = "agents"
+
+    def __init__(self, model: WomModel):
+        from sim.agents import Consumer
+
+        for index in range(model.graph.n):
+            Consumer(model, index)
+        self.consumers = model.agents_by_type[Consumer]
+
+    def start_day(self, m: WomModel) -> None:
+        """Allocate the day's record; the agents fill in their own entries."""
+        n = m.graph.n
+        d = m.day
+        for name in ("used", "complained", "heard", "newly_aware_media", "newly_aware_wom",
+                     "bought", "churned"):
+            setattr(d, name, np.zeros(n, dtype=bool))
+        d.satisfaction = np.zeros(n)
+        d.heard_signal = np.zeros(n)
+        d.posted = np.zeros(n, dtype=np.int8)
+
+    def _phase(self, decide: str, commit: str) -> None:
+        self.consumers.do(decide)
+        self.consumers.do(commit)
+
+    def brand(self, m: WomModel) -> None:
+        self._phase("decide_brand", "commit_brand")
+        m.day.counts["aware_from_media"] = int(m.day.newly_aware_media.sum())
+
+    def experience(self, m: WomModel) -> None:
+        self._phase("decide_experience", "commit_experience")
+        m.day.counts["uses"] = int(m.day.used.sum())
+        m.day.counts["complaints"] = int(m.day.complained.sum())
+
+    def talk(self, m: WomModel) -> None:
+        self._phase("decide_post", "commit_post")
+        self._phase("decide_listen", "commit_listen")
+        m.day.counts["positive_messages"] = int((m.day.posted > 0).sum())
+        m.day.counts["negative_messages"] = int((m.day.posted < 0).sum())
+        m.day.counts["aware_from_wom"] = int(m.day.newly_aware_wom.sum())
+
+    def adoption(self, m: WomModel) -> None:
+        self._phase("decide_adoption", "commit_adoption")
+        m.day.counts["purchases"] = int(m.day.bought.sum())
+
+    def loyalty(self, m: WomModel) -> None:
+        self._phase("decide_loyalty", "commit_loyalty")
+        m.day.counts["churns"] = int(m.day.churned.sum())
+
+    def forgetting(self, m: WomModel) -> None:
+        self.consumers.do("forget")
+
+
+ENGINES = {"vectorized": VectorizedEngine, "agents": AgentEngine}

@@ -1,0 +1,392 @@
+"""The social network: an undirected, weighted graph stored as a symmetric CSR matrix.
+
+Consumers are the nodes ``0 .. n-1``. Row ``i`` of the CSR arrays lists the neighbours of ``i``
+(sorted) and the strength of each tie. Every undirected edge ``{u, v}`` is stored twice, as
+``(u, v)`` and ``(v, u)``, with the same weight, so a node's row is all it needs to talk to its
+neighbours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from itertools import chain
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+
+def _readonly(a: Any, dtype: Any = None) -> np.ndarray:
+    """A read-only view of ``a`` (as a C-contiguous array of ``dtype``); ``a`` stays writable."""
+    view = np.ascontiguousarray(a, dtype=dtype).view()
+    view.setflags(write=False)
+    return view
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Graph:
+    """An undirected graph with tie strengths, as symmetric CSR arrays.
+
+    Parameters
+    ----------
+    indptr : np.ndarray of int64, shape (n + 1,)
+        Row pointers: the neighbours of node ``i`` are ``indices[indptr[i]:indptr[i + 1]]``.
+    indices : np.ndarray of int32, shape (nnz,)
+        Neighbour ids, sorted ascending within each row; no self-loops, no duplicates.
+    weights : np.ndarray of float64, shape (nnz,)
+        Tie strength of each stored entry, in (0, 1]; ``weight(u, v) == weight(v, u)``.
+    labels : np.ndarray of shape (n,) or None
+        Original node ids of a loaded graph (``labels[i]`` is the id of node ``i``): int64 when
+        all ids were integers, strings otherwise. ``None`` for generated graphs.
+    name : str
+        Human-readable description, e.g. ``"ba(n=2000, m=3)"``.
+    weighted : bool
+        True when the weights come from the data (an edge list's weight column); tie-strength
+        assignment then keeps them instead of drawing strong and weak ties.
+
+    Notes
+    -----
+    The arrays are made read-only. The constructor checks shapes and dtypes only; use
+    :meth:`check` to verify the full invariants (symmetry, sorted rows, weight range).
+    """
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    weights: np.ndarray
+    labels: np.ndarray | None = None
+    name: str = ""
+    weighted: bool = False
+    _degree: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        indptr = _readonly(self.indptr, np.int64)
+        indices = _readonly(self.indices, np.int32)
+        weights = _readonly(self.weights, np.float64)
+        if indptr.ndim != 1 or indptr.size < 1 or indptr[0] != 0:
+            raise ValueError("indptr must be a 1-d array of length n + 1 starting at 0")
+        nnz = int(indptr[-1])
+        if indices.shape != (nnz,) or weights.shape != (nnz,):
+            raise ValueError(
+                f"indices and weights must have shape ({nnz},) = (indptr[-1],), "
+                f"got {indices.shape} and {weights.shape}"
+            )
+        n = indptr.size - 1
+        degree = np.diff(indptr)
+        if np.any(degree < 0):
+            raise ValueError("indptr must be non-decreasing")
+        labels = self.labels
+        if labels is not None:
+            labels = _readonly(labels)
+            if labels.shape != (n,):
+                raise ValueError(f"labels must have shape ({n},), got {labels.shape}")
+        object.__setattr__(self, "indptr", indptr)
+        object.__setattr__(self, "indices", indices)
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "_degree", _readonly(degree))
+
+    # ------------------------------------------------------------------------------------
+    # sizes
+
+    @property
+    def n(self) -> int:
+        """Number of nodes."""
+        return self.indptr.size - 1
+
+    @property
+    def nnz(self) -> int:
+        """Number of stored entries (each undirected edge counts twice)."""
+        return int(self.indptr[-1])
+
+    @property
+    def num_edges(self) -> int:
+        """Number of undirected edges, ``nnz // 2``."""
+        return self.nnz // 2
+
+    @property
+    def degree(self) -> np.ndarray:
+        """Degree of every node: np.ndarray of int64, shape (n,) (read-only)."""
+        return self._degree
+
+    def __repr__(self) -> str:
+        return f"Graph(name={self.name!r}, n={self.n}, edges={self.num_edges})"
+
+    # ------------------------------------------------------------------------------------
+    # access
+
+    def neighbors(self, i: int) -> np.ndarray:
+        """Neighbours of node ``i``: a read-only int32 view, shape (degree[i],), sorted."""
+        return self.indices[self.indptr[i]:self.indptr[i + 1]]
+
+    def tie_weights(self, i: int) -> np.ndarray:
+        """Tie strengths of node ``i``'s ties, aligned with :meth:`neighbors` (float64 view)."""
+        return self.weights[self.indptr[i]:self.indptr[i + 1]]
+
+    def rows(self) -> np.ndarray:
+        """Row (source node) of every stored entry: np.ndarray of int32, shape (nnz,)."""
+        return np.repeat(np.arange(self.n, dtype=np.int32), self._degree)
+
+    def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each undirected edge once, as ``u < v``, in CSR (row-major, sorted) order.
+
+        Returns
+        -------
+        u, v : np.ndarray of int32, shape (num_edges,)
+        weight : np.ndarray of float64, shape (num_edges,)
+        """
+        rows = self.rows()
+        upper = self.indices > rows
+        return rows[upper], self.indices[upper], self.weights[upper]
+
+    def with_edge_weights(self, edge_weights: np.ndarray, *, weighted: bool = False) -> Graph:
+        """A copy of the graph whose weights are ``edge_weights``, given per undirected edge.
+
+        Parameters
+        ----------
+        edge_weights : array_like of float, shape (num_edges,)
+            One weight per edge, in the order of :meth:`edges`. Both stored directions get it.
+        weighted : bool
+            Value of the new graph's ``weighted`` flag.
+        """
+        edge_weights = np.asarray(edge_weights, dtype=np.float64)
+        if edge_weights.shape != (self.num_edges,):
+            raise ValueError(
+                f"edge_weights must have shape ({self.num_edges},), got {edge_weights.shape}"
+            )
+        rows = self.rows()
+        upper = self.indices > rows
+        weights = np.empty(self.nnz, dtype=np.float64)
+        weights[upper] = edge_weights
+        weights[~upper] = edge_weights[_lower_order(self.indices[upper])]
+        return replace(self, weights=weights, weighted=weighted)
+
+    # ------------------------------------------------------------------------------------
+    # conversions
+
+    def to_scipy(self) -> sp.csr_array:
+        """The weighted adjacency matrix as a ``scipy.sparse.csr_array`` (float64, n x n)."""
+        return sp.csr_array(
+            (self.weights.copy(), self.indices.copy(), self.indptr.copy()), shape=(self.n, self.n)
+        )
+
+    def to_networkx(self) -> nx.Graph:
+        """A ``networkx.Graph`` on nodes ``0 .. n-1`` with a ``weight`` edge attribute.
+
+        Original ids, when the graph has labels, are in the node attribute ``label``.
+        """
+        g = nx.Graph(name=self.name)
+        if self.labels is None:
+            g.add_nodes_from(range(self.n))
+        else:
+            g.add_nodes_from((i, {"label": lab}) for i, lab in enumerate(self.labels.tolist()))
+        u, v, w = self.edges()
+        g.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist(), strict=True))
+        return g
+
+    # ------------------------------------------------------------------------------------
+    # constructors
+
+    @classmethod
+    def from_edges(
+        cls,
+        n: int,
+        src: Any,
+        dst: Any,
+        weights: Any = None,
+        *,
+        labels: np.ndarray | None = None,
+        name: str = "",
+        weighted: bool = False,
+    ) -> Graph:
+        """Build a graph from an edge list (vectorised; fine for tens of millions of edges).
+
+        Edges are undirected: ``(u, v)`` and ``(v, u)`` are the same edge. Self-loops are
+        dropped; duplicate edges are merged, keeping the largest weight.
+
+        Parameters
+        ----------
+        n : int
+            Number of nodes; ids must lie in ``0 .. n-1``.
+        src, dst : array_like of int, shape (m,)
+            End points of the edges.
+        weights : array_like of float, shape (m,), optional
+            Tie strength of each edge, in (0, 1]. Default 1.0 for every edge.
+        labels : np.ndarray of shape (n,), optional
+            Original node ids (see :class:`Graph`).
+        name : str
+            Description of the graph.
+        weighted : bool
+            Whether the weights come from data (see :class:`Graph`).
+
+        Returns
+        -------
+        Graph
+        """
+        n = int(n)
+        src = np.asarray(src, dtype=np.int64).ravel()
+        dst = np.asarray(dst, dtype=np.int64).ravel()
+        if src.shape != dst.shape:
+            raise ValueError(f"src and dst differ in length: {src.size} != {dst.size}")
+        if weights is None:
+            w = np.ones(src.size, dtype=np.float64)
+        else:
+            w = np.asarray(weights, dtype=np.float64).ravel()
+            if w.shape != src.shape:
+                raise ValueError(f"weights has length {w.size}, expected {src.size}")
+        if n < 0 or n >= 2**31:
+            raise ValueError(f"n must be in [0, 2**31), got {n}")
+        if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
+            raise ValueError(f"edge end points must lie in 0 .. {n - 1}")
+
+        keep = src != dst
+        lo = np.minimum(src, dst)[keep]
+        hi = np.maximum(src, dst)[keep]
+        if weights is None:  # duplicates merge by summing; all weights are then reset to 1
+            indptr, indices, w = _symmetric_csr(n, lo, hi, None)
+        else:
+            indptr, indices, w = _symmetric_csr(n, *_merge_duplicates(n, lo, hi, w[keep]))
+        return cls(indptr=indptr, indices=indices, weights=w, labels=labels, name=name,
+                   weighted=weighted)
+
+    @classmethod
+    def from_networkx(cls, G: nx.Graph, *, name: str = "", weight: str | None = None) -> Graph:
+        """Build a graph from a networkx graph (directions, if any, are ignored).
+
+        Parameters
+        ----------
+        G : networkx.Graph
+            Nodes are renumbered ``0 .. n-1`` in ``G``'s node order.
+        name : str
+            Description of the graph.
+        weight : str, optional
+            Edge attribute holding tie strengths in (0, 1] (missing values count as 1.0).
+            Default: all ties 1.0.
+
+        Returns
+        -------
+        Graph
+            With ``labels`` holding the original nodes unless they are exactly ``range(n)``.
+        """
+        nodes = list(G.nodes)
+        n = len(nodes)
+        m = G.number_of_edges()
+        plain = nodes == list(range(n))
+        if plain:
+            ends = chain.from_iterable(G.edges())
+        else:
+            index = {node: i for i, node in enumerate(nodes)}
+            ends = (index[x] for x in chain.from_iterable(G.edges()))
+        flat = np.fromiter(ends, dtype=np.int64, count=2 * m)
+        src, dst = flat[0::2], flat[1::2]
+        w = None
+        if weight is not None:
+            w = np.fromiter((d for _, _, d in G.edges(data=weight, default=1.0)),
+                            dtype=np.float64, count=m)
+        labels = None if plain else _labels_array(nodes)
+        return cls.from_edges(n, src, dst, w, labels=labels, name=name,
+                              weighted=weight is not None)
+
+    # ------------------------------------------------------------------------------------
+    # checks
+
+    def check(self) -> None:
+        """Verify every invariant; raise ValueError naming the first one broken.
+
+        Checks: sorted rows without duplicates or self-loops, ids in range, weights in (0, 1],
+        and symmetry of structure and weights. Costs a few passes over the arrays.
+        """
+        n = self.n
+        rows = self.rows()
+        if self.nnz and (self.indices.min() < 0 or self.indices.max() >= n):
+            raise ValueError("neighbour ids out of range")
+        if np.any(self.indices == rows):
+            raise ValueError("self-loop present")
+        keys = rows.astype(np.int64) * n + self.indices
+        if np.any(np.diff(keys) <= 0):
+            raise ValueError("rows not strictly sorted (unsorted or duplicate neighbours)")
+        if not np.all((self.weights > 0) & (self.weights <= 1)):
+            raise ValueError("weights outside (0, 1]")
+        upper = self.indices > rows
+        lower = ~upper
+        if 2 * int(np.count_nonzero(upper)) != self.nnz:
+            raise ValueError("structure not symmetric")
+        u, v = rows[upper], self.indices[upper]
+        order = _lower_order(v)
+        if not (np.array_equal(rows[lower], v[order])
+                and np.array_equal(self.indices[lower], u[order])):
+            raise ValueError("structure not symmetric")
+        if not np.array_equal(self.weights[lower], self.weights[upper][order]):
+            raise ValueError("weights not symmetric")
+
+def _labels_array(ids: list[Any]) -> np.ndarray:
+    """Node ids as an array: int64 if all are integers, str if all are strings, else object."""
+    if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in ids):
+        return np.array(ids, dtype=np.int64)
+    if all(isinstance(x, str) for x in ids):
+        return np.array(ids, dtype=str)
+    out = np.empty(len(ids), dtype=object)
+    for i, x in enumerate(ids):
+        out[i] = x
+    return out
+
+
+def _merge_duplicates(
+    n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct edges ``lo < hi`` sorted by ``(lo, hi)``, each with its largest weight.
+
+    Parameters
+    ----------
+    n : int
+    lo, hi : np.ndarray of int64, shape (m,)
+        Edge end points with ``lo < hi``.
+    w : np.ndarray of float64, shape (m,)
+
+    Returns
+    -------
+    lo, hi : np.ndarray of int64, shape (k,)
+    w : np.ndarray of float64, shape (k,)
+    """
+    key = lo * np.int64(n) + hi
+    order = np.argsort(key)
+    key, w = key[order], w[order]
+    if key.size:
+        first = np.ones(key.size, dtype=bool)
+        np.not_equal(key[1:], key[:-1], out=first[1:])
+        w = np.maximum.reduceat(w, np.flatnonzero(first))
+        key = key[first]
+    return key // n, key % n, w
+
+
+def _lower_order(hi: np.ndarray) -> np.ndarray:
+    """Permutation putting edges listed by ``(lo, hi)`` into ``(hi, lo)`` order.
+
+    With the edges ``lo < hi`` sorted by ``(lo, hi)``, the entries ``(hi, lo)`` below the
+    diagonal appear in CSR order as ``edges[_lower_order(hi)]`` (a stable sort on ``hi``).
+    """
+    return np.argsort(hi, kind="stable")
+
+
+def _symmetric_csr(
+    n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays holding each edge ``lo < hi`` in both directions, rows sorted.
+
+    Uses scipy's compiled COO-to-CSR conversion (a counting sort). Repeated edges are merged
+    by summing, so either they must be distinct or ``w`` must be None (all weights 1.0).
+
+    Returns
+    -------
+    indptr : np.ndarray of int64, shape (n + 1,)
+    indices : np.ndarray of int32, shape (nnz,)
+    weights : np.ndarray of float64, shape (nnz,)
+    """
+    rows = np.concatenate([lo, hi]).astype(np.int32)
+    cols = np.concatenate([hi, lo]).astype(np.int32)
+    data = np.ones(rows.size) if w is None else np.concatenate([w, w])
+    a = sp.coo_array((data, (rows, cols)), shape=(n, n)).tocsr()
+    a.sum_duplicates()
+    a.sort_indices()
+    weights = np.ones(a.nnz) if w is None else a.data.astype(np.float64)
+    return a.indptr.astype(np.int64), a.indices.astype(np.int32), weights

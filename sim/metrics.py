@@ -1,0 +1,86 @@
+"""Reporters: pure functions of the model's state, per step and at the end of a run."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import sentiment_codes
+
+if TYPE_CHECKING:
+    from sim.model import WomModel
+
+#: columns of timeseries.csv, in order
+TIMESERIES_COLUMNS = (
+    "step", "reach", "adoption", "customers", "promoters", "detractors", "net_sentiment",
+    "mean_loyalty", "churned", "positive_messages", "negative_messages", "complaints",
+    "purchases", "aware_from_media", "aware_from_wom",
+)
+
+DAILY_COUNTS = ("positive_messages", "negative_messages", "complaints", "purchases",
+                "aware_from_media", "aware_from_wom")
+
+
+def net_sentiment(promoters: int, detractors: int, aware: int) -> float:
+    """(promoters - detractors) / aware, 0 when nobody is aware."""
+    return (promoters - detractors) / aware if aware else 0.0
+
+
+def snapshot(model: WomModel) -> dict:
+    """One row of the time series: fractions of all consumers, plus the day's counts.
+
+    ``mean_loyalty`` is the mean over current customers (NaN when there are none); message and
+    event columns count what happened during that day (0 at step 0).
+    """
+    s, n = model.state, model.graph.n
+    codes = sentiment_codes(s.attitude, s.aware, model.params.promoter_threshold)
+    promoters, detractors = int((codes > 0).sum()), int((codes < 0).sum())
+    aware = int(s.aware.sum())
+    customers = int(s.customer.sum())
+    counts = model.day.counts if model.day is not None else {}
+    row = {
+        "step": model.t,
+        "reach": aware / n,
+        "adoption": float(s.ever_customer.mean()),
+        "customers": customers / n,
+        "promoters": promoters / n,
+        "detractors": detractors / n,
+        "net_sentiment": net_sentiment(promoters, detractors, aware),
+        "mean_loyalty": float(s.loyalty[s.customer].mean()) if customers else math.nan,
+        "churned": float(s.churned.mean()),
+    }
+    for name in DAILY_COUNTS:
+        row[name] = int(counts.get(name, 0))
+    return row
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def final_metrics(model: WomModel, rows: list[dict]) -> dict:
+    """The figures of metrics.json for a finished run (see README, "Outputs")."""
+    s = model.state
+    last = rows[-1]
+    ever = int(s.ever_customer.sum())
+    current = int(s.customer.sum())
+    reach = np.array([r["reach"] for r in rows])
+    half = np.flatnonzero(reach >= 0.5)
+    return {
+        "reach": last["reach"],
+        "adoption": last["adoption"],
+        "customers": last["customers"],
+        "promoters": last["promoters"],
+        "detractors": last["detractors"],
+        "net_sentiment": last["net_sentiment"],
+        "mean_loyalty": _none_if_nan(last["mean_loyalty"]),
+        "retention": current / ever if ever else None,
+        "churn": int(s.churned.sum()) / ever if ever else None,
+        "time_to_half_reach": int(rows[half[0]]["step"]) if half.size else None,
+        "positive_messages": int(sum(r["positive_messages"] for r in rows)),
+        "negative_messages": int(sum(r["negative_messages"] for r in rows)),
+        "complaints": int(sum(r["complaints"] for r in rows)),
+        "cost": float(sum(st.cost for st in model.strategies)),
+    }

@@ -1,0 +1,112 @@
+"""WomModel: consumers on a social graph hearing, judging, buying, talking and leaving."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import mesa
+import numpy as np
+
+from sim.config import PopulationConfig, WomModelConfig
+from sim.engines import ENGINES
+from sim.graphs import Graph
+from sim.metrics import snapshot
+from sim.population import State, Traits
+from sim.rules.draws import DayDraws, DrawSource
+from sim.rules.levers import Levers
+from sim.rules.wom import Day
+from sim.strategies import Strategy
+from sim.streams import Streams
+
+
+class WomModel(mesa.Model):
+    """The word-of-mouth model on a given graph.
+
+    Parameters
+    ----------
+    graph : Graph
+        The social graph; consumer ``i`` is node ``i``.
+    params : WomModelConfig
+        The rules' parameters (docs/model.md).
+    population : PopulationConfig
+        Trait distributions.
+    seed : int
+        The run's seed; population, dynamics and strategy streams derive from it.
+    engine : {"vectorized", "agents"}
+        How the phases run: over arrays, or one :class:`~sim.agents.Consumer` at a time.
+    strategies : sequence of Strategy
+        The brand's strategies; each gets its own stream ``strategy.<name>``.
+
+    Notes
+    -----
+    :meth:`step` runs one day, in this order:
+
+    1. brand actions: strategies set today's levers, then (paid and) mass media make consumers
+       aware;
+    2. experience: customers use the product, may complain; strategies react to complaints;
+    3. talk: promoters and detractors post, neighbours read and update attitude;
+    4. adoption: aware consumers buy; strategies react to purchases;
+    5. loyalty: customers' loyalty moves, low loyalty churns;
+    6. forgetting: attitudes decay toward neutral.
+
+    ``records`` holds one :func:`~sim.metrics.snapshot` row per step, from step 0.
+    """
+
+    def __init__(self, graph: Graph, params: WomModelConfig, population: PopulationConfig, *,
+                 seed: int, engine: str = "vectorized", strategies: Sequence[Strategy] = ()):
+        streams = Streams(seed)
+        super().__init__(rng=streams.fresh("mesa"))
+        if engine not in ENGINES:
+            raise ValueError(f"engine={engine!r}: allowed one of {', '.join(ENGINES)}")
+        self.streams = streams
+        self.graph = graph
+        self.params = params
+        self.t = 0
+        self.traits = Traits.draw(population, graph.n, streams.get("population"))
+        self.state = State.empty(graph.n)
+        self._initial_awareness(streams.get("dynamics.initial"))
+        self.day: Day | None = None
+        self.draws: DayDraws | None = None
+        self.levers = Levers.neutral(graph.n)
+        self._draw_source = DrawSource(streams, graph.n)
+        self.engine = ENGINES[engine](self)
+        self.strategies = list(strategies)
+        for strategy in self.strategies:
+            strategy.setup(self, streams.get(f"strategy.{strategy.name}"))
+        self.records: list[dict] = [snapshot(self)]
+
+    def _initial_awareness(self, rng: np.random.Generator) -> None:
+        aware = rng.random(self.graph.n) < self.params.initial_aware
+        self.state.aware[aware] = True
+        self.state.attitude[aware] = self.params.media_tone
+        self.state.last_news[aware] = 0
+
+    def step(self) -> None:
+        """Advance one day (phases in the order of the class docstring)."""
+        self.t += 1
+        self.day = Day(t=self.t)
+        self.draws = self._draw_source.day()
+        self.levers = Levers.neutral(self.graph.n)
+        engine = self.engine
+        engine.start_day(self)
+        for strategy in self.strategies:
+            strategy.brand_actions(self)
+        engine.brand(self)
+        engine.experience(self)
+        for strategy in self.strategies:
+            strategy.after_experience(self)
+        engine.talk(self)
+        engine.adoption(self)
+        for strategy in self.strategies:
+            strategy.after_adoption(self)
+        engine.loyalty(self)
+        engine.forgetting(self)
+        self.records.append(snapshot(self))
+
+    def run(self, steps: int, progress=None) -> list[dict]:
+        """Run ``steps`` days; ``progress(t)`` is called after each. Returns ``records``."""
+        for _ in range(steps):
+            self.step()
+            if progress is not None:
+                progress(self.t)
+        return self.records

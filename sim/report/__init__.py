@@ -1,0 +1,1 @@
+"""Reporting: plots and files built from result tables (never from a live model)."""

@@ -1,0 +1,128 @@
+"""run(cfg) -> RunResult: build the graph and the model from a config, run it, write outputs."""
+
+from __future__ import annotations
+
+import io
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from sim import __version__
+from sim.config import validate
+from sim.graphs import Graph, build_graph
+from sim.io import atomic_write_json, atomic_write_text
+from sim.metrics import TIMESERIES_COLUMNS, final_metrics
+from sim.model import WomModel
+from sim.streams import Streams
+
+
+@dataclass
+class RunResult:
+    """What one run produced.
+
+    Attributes
+    ----------
+    metrics : dict
+        The contents of metrics.json.
+    timeseries : pandas.DataFrame
+        One row per step from 0, columns :data:`~sim.metrics.TIMESERIES_COLUMNS`.
+    model : WomModel
+        The finished model, for further inspection.
+    """
+
+    metrics: dict
+    timeseries: pd.DataFrame
+    model: WomModel
+
+
+def _to_object(node: Any) -> Any:
+    return OmegaConf.to_object(node) if isinstance(node, DictConfig) else node
+
+
+def build_model(cfg: Any, graph: Graph | None = None) -> WomModel:
+    """Validate ``cfg`` and build its model (and graph, from the graph stream, unless given)."""
+    validate(cfg)
+    if graph is None:
+        graph = build_graph(_to_object(cfg.graph), Streams(cfg.seed).get("graph"))
+    return WomModel(graph, _to_object(cfg.model), _to_object(cfg.population), seed=cfg.seed,
+                    engine=cfg.engine)
+
+
+class Progress:
+    """Prints ``step t/T`` to stderr about every 10% when a run is expected to take a while."""
+
+    def __init__(self, total: int, *, enabled: bool):
+        self.total, self.enabled = total, enabled
+        self.every = max(1, total // 10)
+        self.start = time.perf_counter()
+
+    def __call__(self, t: int) -> None:
+        if self.enabled and (t % self.every == 0 or t == self.total):
+            elapsed = time.perf_counter() - self.start
+            print(f"  step {t}/{self.total}  {elapsed:.1f}s", file=sys.stderr, flush=True)
+
+
+def run(cfg: Any, *, progress: bool = False) -> RunResult:
+    """Run one simulation described by a composed config (validated first).
+
+    Parameters
+    ----------
+    cfg : DictConfig or Config
+        A composed config (see configs/config.yaml).
+    progress : bool
+        Print progress to stderr for large runs (n * steps >= 5e6).
+    """
+    model = build_model(cfg)
+    show = progress and model.graph.n * cfg.steps >= 5_000_000
+    model.run(cfg.steps, Progress(cfg.steps, enabled=show))
+    metrics = final_metrics(model, model.records)
+    metrics.update(seed=int(cfg.seed), steps=int(cfg.steps), n=model.graph.n,
+                   edges=model.graph.num_edges, graph=model.graph.name, engine=cfg.engine,
+                   model=cfg.model.name, version=__version__)
+    timeseries = pd.DataFrame(model.records, columns=list(TIMESERIES_COLUMNS))
+    return RunResult(metrics=metrics, timeseries=timeseries, model=model)
+
+
+def write_outputs(result: RunResult, outdir: str | Path) -> None:
+    """Write metrics.json and timeseries.csv into ``outdir``, each atomically."""
+    outdir = Path(outdir)
+    buf = io.StringIO()
+    result.timeseries.to_csv(buf, index=False, float_format="%.6g")
+    atomic_write_text(outdir / "timeseries.csv", buf.getvalue())
+    atomic_write_json(outdir / "metrics.json", result.metrics)
+
+
+def summary_table(metrics: dict) -> str:
+    """A short human-readable table of the headline figures."""
+    rows = [
+        ("graph", metrics["graph"]),
+        ("consumers", f"{metrics['n']:,}"),
+        ("days", metrics["steps"]),
+        ("reach", _pct(metrics["reach"])),
+        ("ever bought", _pct(metrics["adoption"])),
+        ("customers now", _pct(metrics["customers"])),
+        ("promoters / detractors", f"{_pct(metrics['promoters'])} / {_pct(metrics['detractors'])}"),
+        ("net sentiment", f"{metrics['net_sentiment']:+.3f}"),
+        ("mean loyalty", _num(metrics["mean_loyalty"])),
+        ("retention", _pct(metrics["retention"])),
+        ("half reach on day", metrics["time_to_half_reach"] if
+         metrics["time_to_half_reach"] is not None else "never"),
+        ("messages + / -", f"{metrics['positive_messages']:,} / {metrics['negative_messages']:,}"),
+        ("cost", f"{metrics['cost']:,.2f}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"

@@ -1,0 +1,103 @@
+"""The womsim command end to end, in a subprocess, writing into a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import DATA, ROOT
+from sim.metrics import TIMESERIES_COLUMNS
+
+METRIC_KEYS = {
+    "reach", "adoption", "customers", "promoters", "detractors", "net_sentiment", "mean_loyalty",
+    "retention", "churn", "time_to_half_reach", "positive_messages", "negative_messages", "cost",
+    "seed", "steps", "n",
+}
+
+
+def womsim(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_default_run_writes_all_outputs(tmp_path):
+    out = tmp_path / "run"
+    proc = womsim("graph.n=400", "steps=40", "seed=3", f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert METRIC_KEYS <= metrics.keys()
+    assert metrics["seed"] == 3 and metrics["steps"] == 40 and metrics["n"] == 400
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert list(ts.columns) == list(TIMESERIES_COLUMNS) and len(ts) == 41
+    assert (out / "timeseries.png").stat().st_size > 10_000
+    assert (out / ".hydra" / "config.yaml").exists()
+    assert "reach" in proc.stdout and "net sentiment" in proc.stdout
+    assert not list(out.glob(".*.json")), "no temporary files left behind"
+
+
+def test_same_config_and_seed_give_identical_metrics_file(tmp_path):
+    texts = []
+    for name in ("a", "b"):
+        proc = womsim("graph=ws", "graph.n=300", "steps=30", "seed=7", "output.plot=false",
+                      f"hydra.run.dir={tmp_path / name}", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        texts.append((tmp_path / name / "metrics.json").read_text())
+    assert texts[0] == texts[1]
+
+
+def test_every_generated_graph_kind_runs(tmp_path):
+    kinds = "ba,ws,er,powerlaw_cluster,sbm,complete"
+    proc = womsim("-m", f"graph={kinds}", "graph.n=120", "steps=10", "output.plot=false",
+                  f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    found = sorted(p.parent.name for p in (tmp_path / "sweep").glob("*/metrics.json"))
+    assert len(found) == 6, found
+    for path in (tmp_path / "sweep").glob("*/metrics.json"):
+        assert json.loads(path.read_text())["n"] == 120
+
+
+def test_file_graph_runs_on_real_snap_data(tmp_path):
+    out = tmp_path / "fb"
+    proc = womsim("graph=file", f"graph.path={DATA / 'facebook_combined.txt'}", "steps=15",
+                  f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((out / "metrics.json").read_text())["n"] == 4039
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["model.quality=1.5"], "model.quality=1.5"),
+    (["graph.n=1"], "graph.n=1"),
+    (["graph=file", "graph.path=missing.csv"], "graph.path='missing.csv'"),
+])
+def test_bad_value_gives_one_line_error_and_no_outputs(tmp_path, args, needle):
+    out = tmp_path / "bad"
+    proc = womsim(*args, f"hydra.run.dir={out}", cwd=tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in proc.stderr
+    assert not (out / "metrics.json").exists()
+
+
+def test_malformed_edge_list_names_the_line(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\n1,2\n2,3\n4\n")
+    proc = womsim("graph=file", f"graph.path={edges}", f"hydra.run.dir={tmp_path / 'o'}",
+                  cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "line 4" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_misspelt_key_fails_at_composition_without_traceback(tmp_path):
+    proc = womsim("graph.nn=5", cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "graph.nn" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_module_and_console_script_are_the_same_app():
+    proc = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 0 and "graph: ba" in proc.stdout

@@ -1,0 +1,410 @@
+"""Graphs: the CSR type, every generator kind, tie strengths and the edge-list loader."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import math
+import random
+from types import SimpleNamespace
+
+import networkx as nx
+import numpy as np
+import pytest
+from omegaconf import OmegaConf
+
+from conftest import DATA
+from sim.config import (
+    BAGraphConfig,
+    CompleteGraphConfig,
+    ERGraphConfig,
+    FileGraphConfig,
+    PowerlawClusterGraphConfig,
+    SBMGraphConfig,
+    WSGraphConfig,
+)
+from sim.errors import ConfigError, GraphFileError
+from sim.graphs import BUILDERS, Graph, assign_tie_strength, build_graph, load_edgelist
+from sim.graphs.generators import (
+    _sample_pair_indices,
+    _unrank_pairs,
+    sbm_blocks,
+    sbm_probabilities,
+)
+
+SMALL = {
+    "ba": BAGraphConfig(n=300, m=3),
+    "ws": WSGraphConfig(n=300, k=6, p=0.2),
+    "er": ERGraphConfig(n=300, mean_degree=6.0),
+    "powerlaw_cluster": PowerlawClusterGraphConfig(n=300, m=3, p=0.3),
+    "sbm": SBMGraphConfig(n=300, communities=7, mean_degree=6.0, homophily=0.8),
+    "complete": CompleteGraphConfig(n=40),
+    "file": FileGraphConfig(path=str(DATA / "ca-HepTh-lcc.txt")),
+}
+RANDOM_KINDS = ["ba", "ws", "er", "powerlaw_cluster", "sbm"]
+
+
+def rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def same_graph(a: Graph, b: Graph) -> bool:
+    return (np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+            and np.array_equal(a.weights, b.weights))
+
+
+def assert_valid(g: Graph) -> None:
+    """Symmetric, no self-loops, no duplicates, weights in (0, 1]."""
+    g.check()
+    a = g.to_scipy()
+    assert (a != a.T).nnz == 0
+    assert a.diagonal().sum() == 0
+    assert g.indptr.dtype == np.int64 and g.indices.dtype == np.int32
+    assert g.weights.dtype == np.float64
+    assert np.all(g.weights > 0) and np.all(g.weights <= 1)
+    assert np.array_equal(g.degree, np.diff(g.indptr))
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+# ------------------------------------------------------------------------------------------
+# the Graph type
+
+
+def test_from_edges_merges_duplicates_and_drops_self_loops():
+    g = Graph.from_edges(4, [0, 1, 2, 2, 3], [1, 0, 2, 3, 2], [0.2, 0.7, 1.0, 0.5, 0.4])
+    assert_valid(g)
+    assert g.n == 4 and g.num_edges == 2 and g.nnz == 4
+    assert g.neighbors(0).tolist() == [1] and g.tie_weights(0).tolist() == [0.7]
+    assert g.neighbors(2).tolist() == [3] and g.tie_weights(3).tolist() == [0.5]
+    assert g.degree.tolist() == [1, 1, 1, 1]
+
+
+def test_from_edges_sorts_rows_and_defaults_to_weight_one():
+    g = Graph.from_edges(5, [4, 4, 4, 0], [2, 0, 3, 2])
+    assert g.neighbors(4).tolist() == [0, 2, 3]
+    assert g.neighbors(2).tolist() == [0, 4]
+    assert np.all(g.weights == 1.0)
+    assert_valid(g)
+
+
+def test_from_edges_matches_dense_reference():
+    r = rng(5)
+    for _ in range(20):
+        n = int(r.integers(1, 30))
+        m = int(r.integers(0, 120))
+        src, dst = r.integers(n, size=m), r.integers(n, size=m)
+        w = r.uniform(0.01, 1.0, size=m)
+        dense = np.zeros((n, n))
+        for u, v, x in zip(src, dst, w, strict=True):
+            if u != v:
+                dense[u, v] = dense[v, u] = max(dense[u, v], x)
+        g = Graph.from_edges(n, src, dst, w)
+        assert_valid(g)
+        assert np.array_equal(g.to_scipy().toarray(), dense)
+
+
+def test_from_edges_rejects_out_of_range_ids():
+    with pytest.raises(ValueError, match="0 .. 2"):
+        Graph.from_edges(3, [0], [3])
+
+
+def test_graph_is_frozen_and_read_only():
+    g = Graph.from_edges(3, [0, 1], [1, 2])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        g.name = "x"
+    with pytest.raises(ValueError):
+        g.weights[0] = 0.5
+    with pytest.raises(ValueError):
+        g.neighbors(1)[0] = 2
+
+
+def test_edges_and_with_edge_weights_are_symmetric():
+    g = Graph.from_edges(6, [0, 0, 1, 3, 5, 2], [1, 5, 2, 4, 3, 4])
+    u, v, _ = g.edges()
+    assert np.all(u < v) and u.size == g.num_edges
+    w = np.linspace(0.1, 0.6, g.num_edges)
+    h = g.with_edge_weights(w)
+    assert_valid(h)
+    assert np.array_equal(h.edges()[2], w)
+    dense = h.to_scipy().toarray()
+    assert np.all(dense[u, v] == w) and np.all(dense[v, u] == w)
+
+
+def test_networkx_round_trip_and_labels():
+    ng = nx.Graph()
+    ng.add_edge("b", "a", weight=0.5)
+    ng.add_edge("a", "c")
+    g = Graph.from_networkx(ng, weight="weight", name="abc")
+    assert g.labels.tolist() == ["b", "a", "c"]
+    assert g.tie_weights(0).tolist() == [0.5] and g.weighted
+    back = g.to_networkx()
+    assert sorted(back.edges(data="weight")) == [(0, 1, 0.5), (1, 2, 1.0)]
+    assert back.nodes[2]["label"] == "c"
+    plain = Graph.from_networkx(nx.path_graph(4))
+    assert plain.labels is None and not plain.weighted
+    assert plain.num_edges == 3
+
+
+def test_check_detects_asymmetry():
+    g = Graph(indptr=[0, 1, 1], indices=[1], weights=[1.0])
+    with pytest.raises(ValueError, match="not symmetric"):
+        g.check()
+
+
+# ------------------------------------------------------------------------------------------
+# generators
+
+
+@pytest.mark.parametrize("kind", sorted(SMALL))
+def test_every_kind_builds_a_valid_graph(kind):
+    cfg = SMALL[kind]
+    g = build_graph(cfg, rng(1))
+    assert_valid(g)
+    if kind != "file":
+        assert g.n == cfg.n
+        assert g.labels is None
+    assert g.name.startswith(kind)
+    assert g.num_edges > 0
+
+
+def test_builders_cover_all_config_kinds():
+    from sim.config import GRAPH_SCHEMAS
+
+    assert set(BUILDERS) == set(GRAPH_SCHEMAS)
+
+
+@pytest.mark.parametrize("kind", RANDOM_KINDS)
+def test_same_seed_same_graph_other_seed_other_graph(kind):
+    cfg = SMALL[kind]
+    a, b = build_graph(cfg, rng(3)), build_graph(cfg, rng(3))
+    c = build_graph(cfg, rng(4))
+    assert same_graph(a, b)
+    assert not same_graph(a, c)
+
+
+@pytest.mark.parametrize("kind", sorted(SMALL))
+def test_no_global_random_state_is_used(kind):
+    np.random.seed(11)  # noqa: NPY002 (the legacy global state must stay untouched)
+    random.seed(11)
+    np_state, py_state = np.random.get_state()[1].copy(), random.getstate()  # noqa: NPY002
+    build_graph(SMALL[kind], rng(2))
+    assert np.array_equal(np.random.get_state()[1], np_state)  # noqa: NPY002
+    assert random.getstate() == py_state
+
+
+def test_builds_from_omegaconf_node():
+    cfg = OmegaConf.structured(BAGraphConfig(n=200, m=2))
+    g = build_graph(cfg, rng(0))
+    assert g.n == 200 and g.name == "ba(n=200, m=2)"
+
+
+def test_unknown_kind_is_a_config_error():
+    with pytest.raises(ConfigError, match="ba, ws, er"):
+        build_graph(SimpleNamespace(kind="lattice"), rng(0))
+
+
+def test_ba_mean_degree_is_about_2m():
+    g = build_graph(BAGraphConfig(n=3000, m=4), rng(0))
+    assert g.degree.mean() == pytest.approx(8.0, rel=0.01)
+    assert g.degree.min() >= 4
+
+
+def test_ws_without_rewiring_is_a_ring_lattice():
+    g = build_graph(WSGraphConfig(n=500, k=8, p=0.0), rng(0))
+    assert np.all(g.degree == 8)
+    assert g.neighbors(0).tolist() == [1, 2, 3, 4, 496, 497, 498, 499]
+    odd = build_graph(WSGraphConfig(n=100, k=5, p=0.0), rng(0))
+    assert np.all(odd.degree == 4)  # networkx joins k // 2 neighbours on each side
+
+
+def test_complete_graph_has_all_pairs():
+    g = build_graph(CompleteGraphConfig(n=60), rng(0))
+    assert g.num_edges == 60 * 59 // 2
+    assert np.all(g.degree == 59)
+
+
+def test_er_mean_degree_within_six_sd():
+    n, d = 20000, 8.0
+    p = d / (n - 1)
+    pairs = n * (n - 1) / 2
+    sd_mean_degree = 2 * math.sqrt(pairs * p * (1 - p)) / n
+    for seed in range(3):
+        g = build_graph(ERGraphConfig(n=n, mean_degree=d), rng(seed))
+        assert abs(g.degree.mean() - d) < 6 * sd_mean_degree
+
+
+def test_pair_sampling_includes_each_pair_with_probability_p():
+    r, pairs, p, reps = rng(8), 15, 0.4, 3000
+    counts = np.zeros(pairs)
+    for _ in range(reps):
+        k = _sample_pair_indices(pairs, p, r)
+        assert np.unique(k).size == k.size
+        counts += np.bincount(k, minlength=pairs)
+    sd = math.sqrt(p * (1 - p) / reps)
+    assert np.all(np.abs(counts / reps - p) < 6 * sd)
+
+
+def test_unrank_pairs_is_exact():
+    n = 60
+    i, j = _unrank_pairs(np.arange(n * (n - 1) // 2))
+    expected = [(a, b) for a in range(n) for b in range(a)]
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+    # large indices (up to the largest n, 2**31 - 1) still round-trip
+    big_i = np.array([10**7 - 1, 9_999_999 - 5, 2**31 - 2, 2**31 - 2, 123_456_789])
+    big_j = np.array([10**7 - 2, 0, 2**31 - 3, 0, 77])
+    i, j = _unrank_pairs(big_i * (big_i - 1) // 2 + big_j)
+    assert np.array_equal(i, big_i) and np.array_equal(j, big_j)
+
+
+def test_sbm_blocks_are_balanced():
+    blocks = sbm_blocks(103, 10)
+    sizes = np.bincount(blocks)
+    assert sizes.max() - sizes.min() <= 1 and sizes.sum() == 103
+    assert np.all(np.diff(blocks) >= 0)
+
+
+@pytest.mark.parametrize("homophily", [0.9, 0.3])
+def test_sbm_homophily_and_mean_degree(homophily):
+    n, c, d = 5000, 10, 8.0
+    blocks = sbm_blocks(n, c)
+    for seed in range(3):
+        g = build_graph(SBMGraphConfig(n=n, communities=c, mean_degree=d, homophily=homophily),
+                        rng(seed))
+        u, v, _ = g.edges()
+        inside = np.mean(blocks[u] == blocks[v])
+        # ~20000 edges: sd of the share is at most 0.0033, of the mean degree about 0.057
+        assert abs(inside - homophily) < 0.02
+        assert abs(g.degree.mean() - d) < 0.35
+
+
+def test_sbm_probabilities_are_clipped():
+    p_in, p_out = sbm_probabilities(20, 10, 15.0, 1.0)
+    assert p_in == 1.0 and p_out == 0.0
+    assert sbm_probabilities(50, 1, 7.0, 0.2) == (pytest.approx(7 / 49), 0.0)
+
+
+def test_strong_tie_share():
+    cfg = ERGraphConfig(n=4000, mean_degree=8.0, strong_tie_share=0.25, weak_tie_weight=0.4)
+    g = build_graph(cfg, rng(0))
+    _, _, w = g.edges()
+    assert set(np.unique(g.weights).tolist()) == {0.4, 1.0}
+    sd = math.sqrt(0.25 * 0.75 / w.size)
+    assert abs(np.mean(w == 1.0) - 0.25) < 6 * sd
+
+
+def test_tie_strength_extremes():
+    g = Graph.from_edges(4, [0, 1, 2], [1, 2, 3])
+    all_strong = assign_tie_strength(g, SimpleNamespace(strong_tie_share=1.0,
+                                                        weak_tie_weight=0.3), rng(0))
+    all_weak = assign_tie_strength(g, SimpleNamespace(strong_tie_share=0.0,
+                                                      weak_tie_weight=0.3), rng(0))
+    assert np.all(all_strong.weights == 1.0) and np.all(all_weak.weights == 0.3)
+
+
+# ------------------------------------------------------------------------------------------
+# edge lists
+
+
+def test_load_facebook():
+    g = load_edgelist(DATA / "facebook_combined.txt")
+    assert (g.n, g.num_edges) == (4039, 88234)
+    assert g.labels.dtype == np.int64 and not g.weighted
+    assert_valid(g)
+
+
+def test_load_hepth_with_comment_and_repeated_edges():
+    g = load_edgelist(DATA / "ca-HepTh-lcc.txt")
+    assert (g.n, g.num_edges) == (8638, 24806)
+    assert g.labels[:2].tolist() == [0, 5065]  # order of first appearance
+    assert_valid(g)
+
+
+def test_file_kind_draws_ties_for_unweighted_files():
+    g = build_graph(FileGraphConfig(path=str(DATA / "ca-HepTh-lcc.txt"), strong_tie_share=0.5,
+                                    weak_tie_weight=0.2), rng(0))
+    assert set(np.unique(g.weights).tolist()) == {0.2, 1.0}
+
+
+def test_csv_with_header_and_weights(tmp_path):
+    path = write(tmp_path, "g.csv", "source,target,weight\nann,bob,2\nbob, cat ,4\n\"cat\",ann,1\n")
+    g = load_edgelist(path)
+    assert g.labels.tolist() == ["ann", "bob", "cat"]
+    assert g.weighted and g.name == "file(g.csv)"
+    dense = g.to_scipy().toarray()
+    assert dense[0, 1] == 0.5 and dense[1, 2] == 1.0 and dense[2, 0] == 0.25
+    # the file's weights survive tie-strength assignment
+    built = build_graph(FileGraphConfig(path=str(path)), rng(0))
+    assert np.array_equal(built.weights, g.weights)
+
+
+def test_tsv_with_comments_and_self_loop(tmp_path):
+    path = write(tmp_path, "g.tsv", "# comment\n% another\n\n10\t20\n20\t30\n30\t30\n")
+    g = load_edgelist(path)
+    assert g.labels.tolist() == [10, 20, 30]
+    assert g.num_edges == 2 and not g.weighted
+
+
+def test_string_ids_without_header(tmp_path):
+    g = load_edgelist(write(tmp_path, "g.txt", "alice bob\nbob carol\n"))
+    assert g.labels.tolist() == ["alice", "bob", "carol"] and g.num_edges == 2
+
+
+def test_non_canonical_integer_ids_stay_distinct(tmp_path):
+    g = load_edgelist(write(tmp_path, "g.txt", "007 1\n7 2\n"))
+    assert g.labels.tolist() == ["007", "1", "7", "2"]
+
+
+def test_gzip_file(tmp_path):
+    path = tmp_path / "g.txt.gz"
+    with gzip.open(path, "wt") as fh:
+        fh.write("1 2\n2 3\n")
+    assert load_edgelist(path).num_edges == 2
+
+
+@pytest.mark.parametrize(("text", "header"), [
+    ("Source Target\n1 2\n", True),
+    ("NODE1,node2\n1,2\n", True),
+    ("from to weight\n1 2 0.5\n", True),
+    ("a b c\n1 2 0.5\n", True),
+    ("1 2\n2 3\n", False),
+    ("x y 0.5\ny z 1\n", False),
+])
+def test_header_detection(tmp_path, text, header):
+    g = load_edgelist(write(tmp_path, "g.txt", text))
+    names = [str(x) for x in g.labels.tolist()]
+    assert (g.num_edges == 1) == header
+    assert not any(name.lower() in {"source", "node1", "from", "a"} for name in names)
+
+
+@pytest.mark.parametrize(("text", "line", "problem"), [
+    ("# c\n1 2\n42\n", 3, "expected 2 or 3 columns (u v [weight]), got 1: '42'"),
+    ("1 2 3 4\n", 1, "expected 2 or 3 columns (u v [weight]), got 4"),
+    ("1 2 0.5\n2 3 abc\n", 2, "weight 'abc' is not a number"),
+    ("1 2 0.5\n\n2 3 -1\n", 3, "weight -1 must be > 0"),
+    ("1 2 0\n", 1, "weight 0 must be > 0"),
+    ("1 2 nan\n", 1, "weight nan must be a finite number > 0"),
+    ("u v\n1 2\n2 3 0.5\n", 3, "expected 2 columns like line 2 (u v), got 3"),
+    ("1,2\n2,\n", 2, "empty node id"),
+])
+def test_malformed_lines_name_the_line(tmp_path, text, line, problem):
+    path = write(tmp_path, "bad.txt", text)
+    with pytest.raises(GraphFileError) as err:
+        load_edgelist(path)
+    assert str(err.value).startswith(f"{path} line {line}: ")
+    assert problem in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n\n", "source target\n"])
+def test_no_edges(tmp_path, text):
+    with pytest.raises(GraphFileError, match="no edges found"):
+        load_edgelist(write(tmp_path, "empty.txt", text))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(GraphFileError, match="cannot read"):
+        load_edgelist(tmp_path / "nope.txt")

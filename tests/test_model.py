@@ -1,0 +1,145 @@
+"""The model as a whole: invariants every step, determinism, engines, activation order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import make_config
+from sim.engines import AgentEngine
+from sim.metrics import TIMESERIES_COLUMNS
+from sim.run import build_model, run
+
+SMALL = ("graph.n=300", "steps=60")
+
+
+def check_invariants(model) -> None:
+    s = model.state
+    assert not (s.customer & ~s.aware).any(), "customers must be aware"
+    assert not (s.customer & ~s.ever_customer).any(), "customers must be ever-customers"
+    assert not (s.churned & ~s.ever_customer).any(), "churned must have been customers"
+    assert not (s.churned & s.customer).any(), "churned consumers are not customers"
+    assert np.all((s.attitude >= -1) & (s.attitude <= 1))
+    assert np.all((s.loyalty >= 0) & (s.loyalty <= 1))
+    assert np.all(s.loyalty[~s.customer] == 0)
+    row = model.records[-1]
+    for key in ("reach", "adoption", "customers", "promoters", "detractors", "churned"):
+        assert 0.0 <= row[key] <= 1.0, key
+    assert -1.0 <= row["net_sentiment"] <= 1.0
+    assert row["promoters"] + row["detractors"] <= row["reach"] + 1e-12
+
+
+@pytest.mark.parametrize("overrides", [
+    (),
+    ("model.quality=0.4", "model.churn_threshold=0.4"),
+    ("graph=ws", "model.negativity_bias=3", "model.initial_aware=0.1"),
+])
+def test_invariants_hold_every_step(overrides):
+    model = build_model(make_config(*SMALL, *overrides, "seed=4"))
+    check_invariants(model)
+    for _ in range(60):
+        model.step()
+        check_invariants(model)
+    assert model.state.ever_customer.any(), "scenario should exercise purchases"
+
+
+def test_same_seed_same_metrics_and_different_seed_differs():
+    a = run(make_config(*SMALL, "seed=11")).metrics
+    b = run(make_config(*SMALL, "seed=11")).metrics
+    c = run(make_config(*SMALL, "seed=12")).metrics
+    assert a == b
+    assert a != c
+
+
+def test_timeseries_has_one_row_per_step_from_zero():
+    result = run(make_config(*SMALL))
+    ts = result.timeseries
+    assert list(ts.columns) == list(TIMESERIES_COLUMNS)
+    assert ts["step"].tolist() == list(range(61))
+    assert ts["positive_messages"].sum() == result.metrics["positive_messages"]
+    assert (ts["reach"].diff().dropna() >= 0).all()  # awareness is permanent
+    assert (ts["adoption"].diff().dropna() >= 0).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("overrides", [
+    (),
+    ("model.quality=0.45", "model.churn_threshold=0.45", "model.initial_aware=0.05"),
+    ("graph=sbm", "model.negativity_bias=3", "population.talkativeness.mean=0.4"),
+])
+def test_agent_engine_matches_vectorized_draw_for_draw(seed, overrides):
+    cfgs = [make_config("graph.n=150", "steps=40", f"seed={seed}", f"engine={e}", *overrides)
+            for e in ("vectorized", "agents")]
+    fast, ref = (run(c) for c in cfgs)
+    np.testing.assert_allclose(fast.timeseries.to_numpy(dtype=float),
+                               ref.timeseries.to_numpy(dtype=float), rtol=1e-9, atol=1e-12)
+    for name in ("aware", "customer", "ever_customer", "churned"):
+        assert np.array_equal(getattr(fast.model.state, name), getattr(ref.model.state, name))
+    np.testing.assert_allclose(fast.model.state.attitude, ref.model.state.attitude, atol=1e-12)
+    assert ref.metrics["adoption"] > 0
+
+
+def test_agent_activation_order_does_not_change_results(monkeypatch):
+    cfg = make_config("graph.n=120", "steps=30", "seed=5", "engine=agents")
+    ordered = run(cfg).timeseries
+
+    def shuffled_phase(self, decide, commit):
+        self.consumers.shuffle_do(decide)
+        self.consumers.shuffle_do(commit)
+
+    monkeypatch.setattr(AgentEngine, "_phase", shuffled_phase)
+    shuffled = run(cfg).timeseries
+    np.testing.assert_allclose(ordered.to_numpy(dtype=float), shuffled.to_numpy(dtype=float),
+                               atol=1e-12)
+
+
+def test_agents_are_mesa_consumers_on_the_graph():
+    model = build_model(make_config("graph.n=50", "engine=agents"))
+    consumers = list(model.agents)
+    assert len(consumers) == 50
+    c = consumers[7]
+    assert c.index == 7
+    assert c.neighbor_indices == model.graph.neighbors(7).tolist()
+    c.attitude = 0.5
+    assert model.state.attitude[7] == 0.5
+
+
+def test_no_talk_means_awareness_only_from_media():
+    result = run(make_config(*SMALL, "population.talkativeness.dist=constant",
+                             "population.talkativeness.mean=0", "model.complaint_rate=0"))
+    ts = result.timeseries
+    assert ts["aware_from_wom"].sum() == 0
+    assert result.metrics["positive_messages"] == result.metrics["negative_messages"] == 0
+    assert ts["reach"].iloc[-1] * 300 == ts["aware_from_media"].sum()
+
+
+def test_no_media_and_nobody_aware_means_nothing_happens():
+    result = run(make_config(*SMALL, "model.media_awareness=0"))
+    assert result.metrics["reach"] == 0 and result.metrics["adoption"] == 0
+    assert result.metrics["mean_loyalty"] is None and result.metrics["retention"] is None
+    assert result.metrics["time_to_half_reach"] is None
+
+
+def test_negativity_bias_raises_negative_share_of_messages():
+    def negative_share(bias):
+        pos = neg = 0
+        for seed in range(5):
+            m = run(make_config("graph.n=500", "steps=90", f"seed={seed}",
+                                f"model.negativity_bias={bias}")).metrics
+            pos, neg = pos + m["positive_messages"], neg + m["negative_messages"]
+        return neg / (pos + neg)
+
+    low, high = negative_share(1.0), negative_share(3.0)
+    assert high > low + 0.1, (low, high)
+
+
+def test_better_quality_gives_more_promoters_and_loyalty():
+    def outcome(quality):
+        ms = [run(make_config("graph.n=500", "steps=120", f"seed={s}",
+                              f"model.quality={quality}")).metrics for s in range(4)]
+        return (np.mean([m["net_sentiment"] for m in ms]),
+                np.mean([m["retention"] for m in ms]))
+
+    (net_lo, ret_lo), (net_hi, ret_hi) = outcome(0.5), outcome(0.85)
+    assert net_hi > net_lo + 0.3
+    assert ret_hi > ret_lo

@@ -1,0 +1,256 @@
+"""Each rule of the word-of-mouth model, one at a time, on hand-made arrays and tiny graphs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conftest import path_graph, star_graph
+from sim.config import WomModelConfig
+from sim.population import State, Traits, sentiment_codes
+from sim.rules import wom
+from sim.rules.draws import DayDraws
+from sim.rules.levers import Levers
+
+
+def traits(n, talk=1.0, sus=0.5, cred=0.8, expect=0.6) -> Traits:
+    return Traits(np.full(n, talk), np.full(n, sus), np.full(n, cred), np.full(n, expect))
+
+
+def draws(n, **values) -> DayDraws:
+    """Draws that make every event happen (0.0) unless set; ``noise`` defaults to 0."""
+    base = {name: np.zeros(n) for name in
+            ("media", "use", "noise", "complain", "talk", "hear", "adopt", "churn")}
+    for name, value in values.items():
+        base[name] = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+    return DayDraws(**base)
+
+
+P = WomModelConfig()
+
+
+def test_sentiment_thresholds():
+    att = np.array([0.5, 0.3, 0.29, 0.0, -0.29, -0.3, -0.9, 0.9])
+    aware = np.array([1, 1, 1, 1, 1, 1, 1, 0], dtype=bool)
+    assert sentiment_codes(att, aware, 0.3).tolist() == [1, 1, 0, 0, 0, -1, -1, 0]
+
+
+def test_brand_media_makes_unaware_aware_with_media_tone():
+    s = State.empty(4)
+    s.aware[0] = True
+    s.attitude[0] = -0.5
+    day = wom.Day(t=1)
+    wom.brand(s, draws(4, media=[0.0, 0.001, 0.5, 0.0015]), Levers.neutral(4), P, day)
+    assert s.aware.tolist() == [True, True, False, True]
+    assert s.attitude.tolist() == [-0.5, P.media_tone, 0.0, P.media_tone]  # aware 0 untouched
+    assert day.counts["aware_from_media"] == 2
+
+
+def test_brand_extra_awareness_lever_adds_to_media():
+    s = State.empty(3)
+    levers = Levers.neutral(3)
+    levers.extra_awareness = 0.5
+    wom.brand(s, draws(3, media=[0.4, 0.6, 0.501]), levers, P, wom.Day(t=1))
+    assert s.aware.tolist() == [True, False, True]
+
+
+def test_experience_satisfaction_is_scaled_disconfirmation():
+    p = replace(P, quality=0.7, quality_noise=0.1, satisfaction_scale=0.2, experience_weight=0.5)
+    s = State.empty(3)
+    s.customer[:] = [True, True, False]
+    s.attitude[:] = 0.2
+    day = wom.Day(t=5)
+    wom.experience(s, traits(3, expect=0.6), draws(3, noise=[1.0, -10.0, 0.0]), p, day)
+    # felt 0.8 -> (0.8-0.6)/0.2 = 1; felt clipped to 0 -> -1 (clipped); non-customer -> 0
+    assert day.satisfaction.tolist() == pytest.approx([1.0, -1.0, 0.0])
+    assert s.attitude.tolist() == pytest.approx([0.2 + 0.5 * 0.8, 0.2 + 0.5 * -1.2, 0.2])
+    assert day.used.tolist() == [True, True, False]
+    assert s.last_news.tolist() == [5, 5, -1]
+
+
+def test_complaints_only_from_dissatisfied_users():
+    p = replace(P, complaint_threshold=0.5, complaint_rate=1.0, quality_noise=0.1)
+    s = State.empty(4)
+    s.customer[:] = [True, True, True, False]
+    day = wom.Day(t=1)
+    # satisfaction: (0.7 + 0.1 z - 0.6) / 0.2 -> z=-3: -1 ; z=-2: -0.5 ; z=0: +0.5
+    wom.experience(s, traits(4), draws(4, noise=[-3.0, -2.0, 0.0, -3.0]), p, day)
+    assert day.complained.tolist() == [True, True, False, False]
+
+
+def test_no_quality_failures_means_no_complaints():
+    p = replace(P, quality=0.9, quality_noise=0.0, complaint_rate=1.0)
+    s = State.empty(50)
+    s.customer[:] = True
+    day = wom.Day(t=1)
+    rng = np.random.default_rng(0)
+    wom.experience(s, traits(50, expect=0.6), draws(50, noise=rng.normal(size=50) * 5), p, day)
+    assert day.counts["complaints"] == 0
+
+
+def _talk(graph, state, tr, d, p, levers=None, t=1):
+    day = wom.Day(t=t)
+    day.complained = np.zeros(graph.n, dtype=bool)
+    net = wom.TalkMatrices.build(graph, p.attention)
+    wom.talk(state, tr, net, d, levers or Levers.neutral(graph.n), p, day)
+    return day
+
+
+def test_promoter_post_reaches_only_neighbours_with_exact_pull():
+    g = path_graph(3)  # 0 - 1 - 2
+    p = replace(P, attention=1.0, persuasion=1.0, hearsay_talk=1.0)
+    s = State.empty(3)
+    s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, 1
+    day = _talk(g, s, traits(3, sus=0.5, cred=0.8), draws(3), p)
+    assert day.posted.tolist() == [1, 0, 0]
+    assert s.aware.tolist() == [True, True, False]
+    expected = 0.5 * (1 - math.exp(-1.0)) * 0.8  # susceptibility * pull * credibility signal
+    assert s.attitude[1] == pytest.approx(expected)
+    assert s.attitude[2] == 0.0
+    assert day.counts == {"positive_messages": 1, "negative_messages": 0, "aware_from_wom": 1}
+
+
+def test_talk_probability_zero_means_nobody_new_becomes_aware():
+    g = star_graph(5)
+    s = State.empty(6)
+    s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, 1
+    day = _talk(g, s, traits(6, talk=0.0), draws(6), P)
+    assert day.posted.sum() == 0 and s.aware.sum() == 1
+
+
+def test_neutral_and_stale_consumers_do_not_post():
+    g = path_graph(3)
+    s = State.empty(3)
+    s.aware[:] = True
+    s.attitude[:] = [0.1, 0.9, -0.9]
+    s.last_news[:] = [1, -1, 1]  # consumer 1 never had news
+    day = _talk(g, s, traits(3), draws(3), replace(P, hearsay_talk=1.0))
+    assert day.posted.tolist() == [0, 0, -1]
+
+
+def test_freshness_decays_with_news_age():
+    f = wom.freshness(np.array([10, 0, -1], dtype=np.int32), 10, 14.0)
+    assert f.tolist() == pytest.approx([1.0, math.exp(-10 / 14), 0.0])
+
+
+def test_hearsay_talks_less_than_own_experience():
+    g = path_graph(2)
+    s = State.empty(2)
+    s.aware[:] = True
+    s.attitude[:] = 0.9
+    s.last_news[:] = 1
+    s.ever_customer[0] = True
+    p = replace(P, hearsay_talk=0.3)
+    day = _talk(g, s, traits(2, talk=0.5), draws(2, talk=0.2), p)  # 0.2 < 0.5 but > 0.15
+    assert day.posted.tolist() == [1, 0]
+
+
+def test_negativity_bias_makes_negative_posts_more_likely():
+    g = path_graph(2)
+    s = State.empty(2)
+    s.aware[:] = True
+    s.attitude[:] = [0.9, -0.9]
+    s.last_news[:] = 1
+    p = replace(P, negativity_bias=2.0, hearsay_talk=1.0)
+    day = _talk(g, s, traits(2, talk=0.3), draws(2, talk=0.45), p)  # 0.45 > 0.3, < 0.6
+    assert day.posted.tolist() == [0, -1]
+
+
+def test_negative_messages_weigh_more():
+    g = star_graph(2)  # centre 0 hears leaf 1 (promoter) and leaf 2 (detractor)
+    s = State.empty(3)
+    s.aware[1:] = True
+    s.attitude[1:] = [0.9, -0.9]
+    s.last_news[1:] = 1
+    for bias, sign in ((1.0, 0), (2.0, -1)):
+        st = s.copy()
+        _talk(g, st, traits(3, cred=0.8), draws(3), replace(P, negativity_bias=bias))
+        assert np.sign(round(st.attitude[0], 12)) == sign
+
+
+def test_tie_strength_and_credibility_scale_influence():
+    def pull(weight, cred):
+        g = path_graph(2, weight)
+        s = State.empty(2)
+        s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, 1
+        _talk(g, s, traits(2, cred=cred), draws(2), replace(P, hearsay_talk=1.0))
+        return s.attitude[1]
+
+    assert 0 < pull(0.3, 0.8) < pull(1.0, 0.8)
+    assert 0 < pull(1.0, 0.4) < pull(1.0, 0.8)
+
+
+def test_message_credibility_lever_lowers_persuasion():
+    g = path_graph(2)
+    results = []
+    for factor in (1.0, 0.5):
+        s = State.empty(2)
+        s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, 1
+        levers = Levers.neutral(2)
+        levers.message_credibility[:] = factor
+        _talk(g, s, traits(2), draws(2), replace(P, hearsay_talk=1.0), levers)
+        results.append(s.attitude[1])
+    assert results[1] == pytest.approx(results[0] * 0.5)
+
+
+def test_reading_probability_combines_posts_independently():
+    g = star_graph(3, weight=0.5)  # centre hears three promoters, each read w.p. 0.5 * attention
+    s = State.empty(4)
+    s.aware[1:] = True
+    s.attitude[1:] = 0.9
+    s.last_news[1:] = 1
+    p = replace(P, attention=0.4, hearsay_talk=1.0)
+    p_read = 1 - (1 - 0.4 * 0.5) ** 3
+    assert _talk(g, s.copy(), traits(4), draws(4, hear=p_read - 1e-9), p).heard[0]
+    assert not _talk(g, s.copy(), traits(4), draws(4, hear=p_read + 1e-9), p).heard[0]
+
+
+def test_complainers_always_post_negatively():
+    g = path_graph(2)
+    s = State.empty(2)
+    s.aware[:] = True
+    s.attitude[:] = 0.5
+    day = wom.Day(t=1)
+    day.complained = np.array([True, False])
+    net = wom.TalkMatrices.build(g, P.attention)
+    wom.talk(s, traits(2, talk=0.0), net, draws(2), Levers.neutral(2), P, day)
+    assert day.posted.tolist() == [-1, 0]
+
+
+def test_adoption_rises_with_attitude_and_skips_churned_and_customers():
+    att = np.linspace(-1, 1, 21)
+    prob = wom.purchase_probability(att, P)
+    assert np.all(np.diff(prob) > 0) and prob.max() <= P.max_purchase_rate
+    s = State.empty(4)
+    s.aware[:] = [True, True, True, False]
+    s.customer[1] = True
+    s.churned[2] = True
+    day = wom.Day(t=3)
+    wom.adoption(s, draws(4), P, day)
+    assert day.bought.tolist() == [True, False, False, False]
+    assert s.loyalty[0] == P.initial_loyalty and s.ever_customer[0]
+
+
+def test_loyalty_moves_with_satisfaction_and_wom_and_low_loyalty_churns():
+    p = replace(P, satisfaction_loyalty=0.1, wom_loyalty=0.05, churn_threshold=0.2, churn_rate=1.0)
+    s = State.empty(4)
+    s.customer[:3] = True
+    s.ever_customer[:3] = True
+    s.loyalty[:3] = [0.5, 0.25, 0.5]
+    day = wom.Day(t=1)
+    day.satisfaction = np.array([1.0, -1.0, 0.0, 1.0])
+    day.heard_signal = np.array([0.0, 0.0, -1.0, 1.0])
+    wom.loyalty(s, draws(4), p, day)
+    assert s.loyalty.tolist() == pytest.approx([0.6, 0.0, 0.45, 0.0])
+    assert s.churned.tolist() == [False, True, False, False]
+    assert s.customer.tolist() == [True, False, True, False]
+
+
+def test_forgetting_decays_attitude_toward_neutral():
+    s = State.empty(3)
+    s.attitude[:] = [0.5, -0.5, 0.0]
+    wom.forgetting(s, replace(P, attitude_decay=0.1))
+    assert s.attitude.tolist() == pytest.approx([0.45, -0.45, 0.0])
