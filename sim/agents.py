@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.population import NEVER
+from sim.population import (
+    NEVER,
+    NOBODY,
+    POST_KOL,
+    POST_ORGANIC,
+    POST_REFERRAL,
+    SOURCE_CODES,
+    VIA_ADS,
+    VIA_MEDIA,
+    VIA_WOM,
+)
 from sim.rules.wom import MAX_READ_PROB
 
 if TYPE_CHECKING:
@@ -66,6 +76,11 @@ class Consumer(mesa.Agent):
     churned = _state_field("churned", bool)
     loyalty = _state_field("loyalty", float)
     last_news = _state_field("last_news", int)
+    aware_via = _state_field("aware_via", int)
+    persuader = _state_field("persuader", int)
+    persuader_kind = _state_field("persuader_kind", int)
+    source = _state_field("source", int)
+    converted_by = _state_field("converted_by", int)
     talkativeness = _trait_field("talkativeness")
     susceptibility = _trait_field("susceptibility")
     credibility = _trait_field("credibility")
@@ -97,18 +112,27 @@ class Consumer(mesa.Agent):
 
     # --------------------------------------------------------- (1) brand media
     def decide_brand(self) -> None:
-        """Become aware through (mass or paid) media?"""
+        """Become aware through mass media or paid ads? (One draw decides both.)"""
         p = self.model.params
-        prob = min(1.0, p.media_awareness + self.model.levers.extra_awareness)
-        self._pending["media"] = (not self.aware) and self._draw("media") < prob
+        via = 0
+        if not self.aware:
+            u = self._draw("media")
+            if u < p.media_awareness:
+                via = VIA_MEDIA
+            elif u < p.media_awareness + self.model.levers.extra_awareness:
+                via = VIA_ADS
+        self._pending["media"] = via
 
     def commit_brand(self) -> None:
         day = self.model.day
-        if self._pending["media"]:
+        via = self._pending["media"]
+        if via:
             self.aware = True
-            self.attitude = self.model.params.media_tone
+            self.aware_via = via
+            tone = self.model.params.media_tone if via == VIA_MEDIA else self.model.levers.ads_tone
+            self.attitude = tone
             self.last_news = day.t
-        day.newly_aware_media[self.index] = self._pending["media"]
+        day.newly_aware_media[self.index] = bool(via)
 
     # -------------------------------------------------------- (2) experience
     def decide_experience(self) -> None:
@@ -165,11 +189,14 @@ class Consumer(mesa.Agent):
         posted = self.model.day.posted
         levers = self.model.levers
         w_pos = w_neg = c_pos = c_neg = log_miss = 0.0
+        best, best_score = NOBODY, -1.0
         for j, w in zip(self.neighbor_indices, self.tie_weights, strict=True):
             valence = posted[j]
             if valence == 0:
                 continue
             cred = self.model.traits.credibility[j] * levers.message_credibility[j]
+            if w * cred > best_score:  # the most persuasive post; ties go to the lowest index
+                best, best_score = j, w * cred
             log_miss += math.log1p(-min(p.attention * w, MAX_READ_PROB))
             if valence > 0:
                 w_pos += w
@@ -181,13 +208,17 @@ class Consumer(mesa.Agent):
         heard = total > 0 and self._draw("hear") < -math.expm1(log_miss)
         signal = (c_pos - p.negativity_bias * c_neg) / total if heard else 0.0
         pull = self.susceptibility * -math.expm1(-p.persuasion * total)
-        self._pending["listen"] = (heard, signal, pull)
+        self._pending["listen"] = (heard, signal, pull, best)
 
     def commit_listen(self) -> None:
-        heard, signal, pull = self._pending["listen"]
+        heard, signal, pull, best = self._pending["listen"]
         day = self.model.day
         day.newly_aware_wom[self.index] = heard and not self.aware
         if heard:
+            if not self.aware:
+                self.aware_via = VIA_WOM
+            self.persuader = best
+            self.persuader_kind = int(self.model.levers.post_kind[best])
             self.aware = True
             self.attitude += pull * (signal - self.attitude)
             self.last_news = day.t
@@ -206,11 +237,24 @@ class Consumer(mesa.Agent):
     def commit_adoption(self) -> None:
         day = self.model.day
         if self._pending["buy"]:
+            self.source = self._purchase_source()
+            self.converted_by = self.persuader
             self.customer = True
             self.ever_customer = True
             self.loyalty = self.model.params.initial_loyalty
             self.last_news = day.t
         day.bought[self.index] = self._pending["buy"]
+
+    def _purchase_source(self) -> int:
+        """The kind of the last persuasive post read; else how the consumer became aware."""
+        kind = self.persuader_kind
+        if kind == POST_ORGANIC:
+            return SOURCE_CODES["organic"]
+        if kind == POST_KOL:
+            return SOURCE_CODES["from_kol"]
+        if kind == POST_REFERRAL:
+            return SOURCE_CODES["from_referral"]
+        return SOURCE_CODES["from_ads" if self.aware_via == VIA_ADS else "from_media"]
 
     # ----------------------------------------------------------- (5) loyalty
     def decide_loyalty(self) -> None:
@@ -221,7 +265,8 @@ class Consumer(mesa.Agent):
             self._pending["loyalty"] = None
             return
         change = (p.satisfaction_loyalty * day.satisfaction[self.index]
-                  + p.wom_loyalty * day.heard_signal[self.index])
+                  + p.wom_loyalty * day.heard_signal[self.index]
+                  + self.model.levers.loyalty_bonus[self.index])
         loyalty = min(1.0, max(0.0, self.loyalty + change))
         leave = loyalty < p.churn_threshold and self._draw("churn") < p.churn_rate
         self._pending["loyalty"] = (loyalty, leave)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.population import VIA_ADS, VIA_MEDIA
 from sim.rules import wom
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class VectorizedEngine:
         wom.adoption(m.state, m.draws, m.params, m.day)
 
     def loyalty(self, m: WomModel) -> None:
-        wom.loyalty(m.state, m.draws, m.params, m.day)
+        wom.loyalty(m.state, m.draws, m.levers, m.params, m.day)
 
     def forgetting(self, m: WomModel) -> None:
         wom.forgetting(m.state, m.params)
@@ -75,7 +76,9 @@ class AgentEngine:
 
     def brand(self, m: WomModel) -> None:
         self._phase("decide_brand", "commit_brand")
-        m.day.counts["aware_from_media"] = int(m.day.newly_aware_media.sum())
+        via = m.state.aware_via[m.day.newly_aware_media]
+        m.day.counts["aware_from_media"] = int((via == VIA_MEDIA).sum())
+        m.day.counts["aware_from_ads"] = int((via == VIA_ADS).sum())
 
     def experience(self, m: WomModel) -> None:
         self._phase("decide_experience", "commit_experience")

@@ -11,7 +11,7 @@ from sim.config import PopulationConfig, WomModelConfig
 from sim.engines import ENGINES
 from sim.graphs import Graph
 from sim.metrics import snapshot
-from sim.population import State, Traits
+from sim.population import VIA_MEDIA, State, Traits
 from sim.rules.draws import DayDraws, DrawSource
 from sim.rules.levers import Levers
 from sim.rules.wom import Day
@@ -80,6 +80,7 @@ class WomModel(mesa.Model):
         self.state.aware[aware] = True
         self.state.attitude[aware] = self.params.media_tone
         self.state.last_news[aware] = 0
+        self.state.aware_via[aware] = VIA_MEDIA
 
     def step(self) -> None:
         """Advance one day (phases in the order of the class docstring)."""

@@ -9,6 +9,18 @@ import numpy as np
 from sim.config import PopulationConfig, TraitConfig
 
 NEVER = -1  # sentinel for "no step yet" in step-valued arrays
+NOBODY = -1  # sentinel for "no consumer" in consumer-valued arrays
+
+# how a consumer became aware (State.aware_via)
+VIA_NONE, VIA_MEDIA, VIA_ADS, VIA_WOM, VIA_SEEDED = 0, 1, 2, 3, 4
+
+# kinds of post (Levers.post_kind, State.persuader_kind)
+POST_ORGANIC, POST_KOL, POST_REFERRAL = 1, 2, 3
+
+# where a purchase came from (State.source); names are the metrics' keys
+SOURCE_NAMES = {1: "from_media", 2: "from_ads", 3: "organic", 4: "from_kol",
+                5: "from_referral", 6: "seeded"}
+SOURCE_CODES = {name: code for code, name in SOURCE_NAMES.items()}
 
 
 def draw_trait(spec: TraitConfig, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -76,6 +88,11 @@ class State:
     churned : bool, was a customer and left (does not buy again).
     loyalty : float64 in [0, 1], meaningful while a customer (0 otherwise).
     last_news : int32, last step the consumer had something new to talk about (-1: never).
+    aware_via : int8, how the consumer became aware (VIA_* codes; 0 = not aware).
+    persuader : int32, sender of the most persuasive post in the last read batch (-1: none).
+    persuader_kind : int8, kind of that post (POST_* codes; 0 = none).
+    source : int8, where the consumer's (last) purchase came from (SOURCE_NAMES codes; 0 = none).
+    converted_by : int32, the consumer whose post converted this one (-1: none).
     """
 
     aware: np.ndarray
@@ -85,6 +102,11 @@ class State:
     churned: np.ndarray
     loyalty: np.ndarray
     last_news: np.ndarray
+    aware_via: np.ndarray
+    persuader: np.ndarray
+    persuader_kind: np.ndarray
+    source: np.ndarray
+    converted_by: np.ndarray
 
     @classmethod
     def empty(cls, n: int) -> State:
@@ -97,6 +119,11 @@ class State:
             churned=np.zeros(n, dtype=bool),
             loyalty=np.zeros(n),
             last_news=np.full(n, NEVER, dtype=np.int32),
+            aware_via=np.zeros(n, dtype=np.int8),
+            persuader=np.full(n, NOBODY, dtype=np.int32),
+            persuader_kind=np.zeros(n, dtype=np.int8),
+            source=np.zeros(n, dtype=np.int8),
+            converted_by=np.full(n, NOBODY, dtype=np.int32),
         )
 
     def copy(self) -> State:

@@ -10,7 +10,17 @@ import pytest
 
 from conftest import path_graph, star_graph
 from sim.config import WomModelConfig
-from sim.population import State, Traits, sentiment_codes
+from sim.graphs import Graph
+from sim.population import (
+    POST_KOL,
+    SOURCE_CODES,
+    VIA_ADS,
+    VIA_MEDIA,
+    VIA_WOM,
+    State,
+    Traits,
+    sentiment_codes,
+)
 from sim.rules import wom
 from sim.rules.draws import DayDraws
 from sim.rules.levers import Levers
@@ -243,7 +253,7 @@ def test_loyalty_moves_with_satisfaction_and_wom_and_low_loyalty_churns():
     day = wom.Day(t=1)
     day.satisfaction = np.array([1.0, -1.0, 0.0, 1.0])
     day.heard_signal = np.array([0.0, 0.0, -1.0, 1.0])
-    wom.loyalty(s, draws(4), p, day)
+    wom.loyalty(s, draws(4), Levers.neutral(4), p, day)
     assert s.loyalty.tolist() == pytest.approx([0.6, 0.0, 0.45, 0.0])
     assert s.churned.tolist() == [False, True, False, False]
     assert s.customer.tolist() == [True, False, True, False]
@@ -254,3 +264,57 @@ def test_forgetting_decays_attitude_toward_neutral():
     s.attitude[:] = [0.5, -0.5, 0.0]
     wom.forgetting(s, replace(P, attitude_decay=0.1))
     assert s.attitude.tolist() == pytest.approx([0.45, -0.45, 0.0])
+
+
+def test_loyalty_bonus_lever_adds_to_customers_only():
+    s = State.empty(2)
+    s.customer[0] = s.ever_customer[0] = True
+    s.loyalty[0] = 0.5
+    levers = Levers.neutral(2)
+    levers.loyalty_bonus[:] = 0.1
+    day = wom.Day(t=1)
+    day.satisfaction = np.zeros(2)
+    day.heard_signal = np.zeros(2)
+    wom.loyalty(s, draws(2, churn=1.0), levers, P, day)
+    assert s.loyalty.tolist() == pytest.approx([0.6, 0.0])
+
+
+def test_one_media_draw_separates_mass_media_from_ads():
+    s = State.empty(3)
+    levers = Levers.neutral(3)
+    levers.extra_awareness, levers.ads_tone = 0.1, 0.4
+    day = wom.Day(t=1)
+    wom.brand(s, draws(3, media=[0.001, 0.05, 0.5]), levers, P, day)
+    assert s.aware_via.tolist() == [VIA_MEDIA, VIA_ADS, 0]
+    assert s.attitude.tolist() == pytest.approx([P.media_tone, 0.4, 0.0])
+    assert day.counts["aware_from_media"] == 1 and day.counts["aware_from_ads"] == 1
+
+
+def test_reader_remembers_most_persuasive_sender_and_its_kind():
+    # centre 0 reads leaves 1, 2, 3
+    g = Graph.from_edges(4, np.zeros(3, dtype=int), np.arange(1, 4), np.array([0.3, 1.0, 1.0]))
+    s = State.empty(4)
+    s.aware[1:] = True
+    s.attitude[1:] = 0.9
+    s.last_news[1:] = 1
+    tr = traits(4)
+    tr.credibility[:] = [0.5, 0.9, 0.6, 0.6]  # scores w*c: 0.27, 0.6, 0.6 -> tie, lowest index 2
+    levers = Levers.neutral(4)
+    levers.post_kind[2] = POST_KOL
+    day = _talk(g, s, tr, draws(4), replace(P, hearsay_talk=1.0), levers)
+    assert day.heard[0]
+    assert s.persuader[0] == 2 and s.persuader_kind[0] == POST_KOL and s.aware_via[0] == VIA_WOM
+    assert s.persuader[1:].tolist() == [-1, -1, -1]
+
+
+def test_purchase_source_follows_last_persuasive_post_else_awareness():
+    s = State.empty(4)
+    s.aware[:] = True
+    s.attitude[:] = 1.0
+    s.aware_via[:] = [VIA_MEDIA, VIA_ADS, VIA_ADS, VIA_WOM]
+    s.persuader[:] = [-1, -1, 3, 0]
+    s.persuader_kind[:] = [0, 0, POST_KOL, 1]
+    wom.adoption(s, draws(4), P, wom.Day(t=2))
+    names = {v: k for k, v in SOURCE_CODES.items()}
+    assert [names[c] for c in s.source] == ["from_media", "from_ads", "from_kol", "organic"]
+    assert s.converted_by.tolist() == [-1, -1, 3, 0]

@@ -1,7 +1,7 @@
 """Levers: what the brand's actions (strategies) change in one day's rules.
 
-Strategies never draw the model's dynamics numbers and never bypass the rules: in the brand
-phase they set levers, and the rules read them. Neutral levers reproduce the no-strategy run.
+Strategies never draw the model's dynamics numbers: in the brand phase they set levers, and the
+rules read them. Neutral levers reproduce the no-strategy run exactly.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.population import POST_ORGANIC
 
 
 @dataclass
@@ -19,19 +21,33 @@ class Levers:
     ----------
     extra_awareness : float
         Added to ``model.media_awareness``: daily probability that an unaware consumer becomes
-        aware through paid media today.
+        aware through paid ads today (an unaware consumer whose media draw falls between the two
+        thresholds is counted as reached by ads).
+    ads_tone : float
+        Attitude of consumers who become aware through ads today.
     talk_multiplier : float64 array, shape (n,)
         Multiplies each consumer's probability of posting today (1 = unchanged).
     message_credibility : float64 array, shape (n,)
         Multiplies the credibility of each consumer's posts today (1 = unchanged; < 1 for
-        incentivised messages, which are trusted less).
+        incentivised messages or complaints answered in public).
+    post_kind : int8 array, shape (n,)
+        What kind of post each consumer would make today (``POST_ORGANIC``, ``POST_KOL``,
+        ``POST_REFERRAL``), used to attribute conversions.
+    loyalty_bonus : float64 array, shape (n,)
+        Added to customers' loyalty in the loyalty phase (e.g. loyalty points).
     """
 
     extra_awareness: float
+    ads_tone: float
     talk_multiplier: np.ndarray
     message_credibility: np.ndarray
+    post_kind: np.ndarray
+    loyalty_bonus: np.ndarray
 
     @classmethod
     def neutral(cls, n: int) -> Levers:
         """Levers that change nothing."""
-        return cls(extra_awareness=0.0, talk_multiplier=np.ones(n), message_credibility=np.ones(n))
+        return cls(extra_awareness=0.0, ads_tone=0.0, talk_multiplier=np.ones(n),
+                   message_credibility=np.ones(n),
+                   post_kind=np.full(n, POST_ORGANIC, dtype=np.int8),
+                   loyalty_bonus=np.zeros(n))

@@ -27,7 +27,19 @@ import scipy.sparse as sp
 
 from sim.config import WomModelConfig
 from sim.graphs import Graph
-from sim.population import NEVER, State, Traits, sentiment_codes
+from sim.population import (
+    NEVER,
+    POST_KOL,
+    POST_ORGANIC,
+    POST_REFERRAL,
+    SOURCE_CODES,
+    VIA_ADS,
+    VIA_MEDIA,
+    VIA_WOM,
+    State,
+    Traits,
+    sentiment_codes,
+)
 from sim.rules.draws import DayDraws
 from sim.rules.levers import Levers
 
@@ -76,14 +88,22 @@ def satisfaction_of(experience: np.ndarray, expectation: np.ndarray, p: WomModel
 
 
 def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
-    """Phase 1: unaware consumers become aware through mass media with a mild attitude."""
-    prob = min(1.0, p.media_awareness + levers.extra_awareness)
-    new = ~state.aware & (draws.media < prob)
+    """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
+    attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
+    extra_awareness, attitude ads_tone)."""
+    unaware = ~state.aware
+    media = unaware & (draws.media < p.media_awareness)
+    ads = unaware & ~media & (draws.media < p.media_awareness + levers.extra_awareness)
+    new = media | ads
     state.aware[new] = True
-    state.attitude[new] = p.media_tone
+    state.attitude[media] = p.media_tone
+    state.attitude[ads] = levers.ads_tone
+    state.aware_via[media] = VIA_MEDIA
+    state.aware_via[ads] = VIA_ADS
     state.last_news[new] = day.t
     day.newly_aware_media = new
-    day.counts["aware_from_media"] = int(new.sum())
+    day.counts["aware_from_media"] = int(media.sum())
+    day.counts["aware_from_ads"] = int(ads.sum())
 
 
 def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
@@ -144,6 +164,10 @@ def talk(state: State, traits: Traits, net: TalkMatrices, draws: DayDraws, lever
     signal = np.where(heard, (c_pos - c_neg) / total, 0.0)
     pull = traits.susceptibility * -np.expm1(-p.persuasion * total)
     newly = heard & ~state.aware
+    readers, persuaders = top_persuaders(net, posted, heard, cred)
+    state.persuader[readers] = persuaders
+    state.persuader_kind[readers] = levers.post_kind[persuaders]
+    state.aware_via[newly] = VIA_WOM
     state.aware[heard] = True
     state.attitude[heard] += pull[heard] * (signal[heard] - state.attitude[heard])
     state.last_news[heard] = day.t
@@ -151,6 +175,37 @@ def talk(state: State, traits: Traits, net: TalkMatrices, draws: DayDraws, lever
     day.counts["positive_messages"] = int((posted > 0).sum())
     day.counts["negative_messages"] = int((posted < 0).sum())
     day.counts["aware_from_wom"] = int(newly.sum())
+
+
+def top_persuaders(net: TalkMatrices, posted: np.ndarray, heard: np.ndarray,
+                   cred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every reader, the posting neighbour with the largest w_ij * c_i (ties: lowest index).
+
+    Works from the posters' rows (the graph is symmetric), so the cost is the number of
+    deliveries, not the number of ties.
+
+    Returns
+    -------
+    readers, persuaders : int64 arrays of equal length
+    """
+    senders = np.flatnonzero(posted)
+    indptr, indices, weights = net.weights.indptr, net.weights.indices, net.weights.data
+    starts, stops = indptr[senders], indptr[senders + 1]
+    lengths = stops - starts
+    if lengths.sum() == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    entry = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    receiver = indices[entry].astype(np.int64)
+    sender = np.repeat(senders, lengths)
+    score = weights[entry] * cred[sender]
+    keep = heard[receiver]
+    receiver, sender, score = receiver[keep], sender[keep], score[keep]
+    order = np.lexsort((sender, -score, receiver))
+    receiver, sender = receiver[order], sender[order]
+    first = np.ones(receiver.size, dtype=bool)
+    first[1:] = receiver[1:] != receiver[:-1]
+    return receiver[first], sender[first]
 
 
 @dataclass(frozen=True)
@@ -182,6 +237,8 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None
     """Phase 4: aware consumers who are not (and never left as) customers buy."""
     eligible = state.aware & ~state.customer & ~state.churned
     bought = eligible & (draws.adopt < purchase_probability(state.attitude, p))
+    state.source[bought] = purchase_source(state, bought)
+    state.converted_by[bought] = state.persuader[bought]
     state.customer[bought] = True
     state.ever_customer[bought] = True
     state.loyalty[bought] = p.initial_loyalty
@@ -190,11 +247,25 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None
     day.counts["purchases"] = int(bought.sum())
 
 
-def loyalty(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
+def purchase_source(state: State, bought: np.ndarray) -> np.ndarray:
+    """Source code of each purchase in ``bought``: the kind of the last persuasive post read,
+    or, for buyers who never read one, how they became aware (media or ads)."""
+    kind = state.persuader_kind[bought]
+    via = state.aware_via[bought]
+    source = np.where(via == VIA_ADS, SOURCE_CODES["from_ads"], SOURCE_CODES["from_media"])
+    source = np.where(kind == POST_ORGANIC, SOURCE_CODES["organic"], source)
+    source = np.where(kind == POST_KOL, SOURCE_CODES["from_kol"], source)
+    source = np.where(kind == POST_REFERRAL, SOURCE_CODES["from_referral"], source)
+    return source.astype(np.int8)
+
+
+def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
     """Phase 5: loyalty += satisfaction_loyalty * satisfaction + wom_loyalty * heard signal
-    (customers, clipped to [0, 1]); customers below churn_threshold leave w.p. churn_rate."""
+    + loyalty_bonus (customers, clipped to [0, 1]); customers below churn_threshold leave
+    w.p. churn_rate."""
     cust = state.customer
-    change = p.satisfaction_loyalty * day.satisfaction + p.wom_loyalty * day.heard_signal
+    change = (p.satisfaction_loyalty * day.satisfaction + p.wom_loyalty * day.heard_signal
+              + levers.loyalty_bonus)
     state.loyalty[cust] = np.clip(state.loyalty[cust] + change[cust], 0.0, 1.0)
     leave = cust & (state.loyalty < p.churn_threshold) & (draws.churn < p.churn_rate)
     state.customer[leave] = False
