@@ -192,6 +192,107 @@ class WomModelConfig(ModelConfig):
 
 
 # --------------------------------------------------------------------------------------------
+# strategies (docs/strategies.md)
+
+
+@dataclass
+class StrategyConfig:
+    """Fields every strategy has. ``budget`` caps its spending (money units); ``null`` means it
+    gets its share of the run's total ``budget``, or is unlimited when there is none."""
+
+    budget: float | None = None
+    start: int = 1
+
+
+@dataclass
+class KolTier:
+    """Price of one KOL with at least ``min_followers`` followers (graph degree)."""
+
+    min_followers: int = 0
+    price: float = 0.0
+
+
+@dataclass
+class KolConfig(StrategyConfig):
+    """Seed key opinion leaders: give them the product and boost their posting for a period."""
+
+    k: int | None = 10
+    selector: str = "degree"
+    min_followers: int = 0
+    max_followers: int | None = None
+    duration: int = 30
+    talk_boost: float = 5.0
+    attitude: float = 0.8
+    credibility: float = 1.0
+    tiers: list[KolTier] = field(default_factory=lambda: [
+        KolTier(0, 100.0), KolTier(20, 400.0), KolTier(50, 1000.0), KolTier(100, 2500.0)])
+    greedy_samples: int = 10000
+    greedy_pass_on: float = 0.3
+    betweenness_samples: int = 500
+
+
+@dataclass
+class RewardsConfig(StrategyConfig):
+    """Referral rewards, optional per-share rewards and loyalty points for customers."""
+
+    end: int | None = None
+    referral_reward: float = 10.0
+    share_reward: float = 0.0
+    points_per_day: float = 0.0
+    points_loyalty: float = 0.01
+    talk_boost: float = 2.0
+    credibility: float = 0.8
+    cap_per_person: float = 100.0
+    deal_seeker_drop: float = 0.3
+
+
+@dataclass
+class FastResponseConfig(StrategyConfig):
+    """Answer complaints in public after a delay, with a daily capacity."""
+
+    capacity: int = 20
+    delay: float = 1.0
+    delay_unit: str = "days"
+    delay_dist: str = "exponential"
+    recovery_max: float = 0.8
+    recovery_halflife: float = 2.0
+    recovery_attitude: float = 0.5
+    recovery_bonus: float = 0.1
+    answer_credibility: float = 0.3
+    answer_memory: int = 14
+    cost_per_response: float = 10.0
+    cost_per_day: float = 20.0
+
+
+@dataclass
+class AdsConfig(StrategyConfig):
+    """Paid mass media: impressions bought daily, each may make an unaware consumer aware."""
+
+    end: int | None = None
+    impressions_per_day: float = 5000.0
+    cost_per_impression: float = 0.01
+    effectiveness: float = 0.005
+    tone: float = 0.2
+
+
+@dataclass
+class StrategySet:
+    """The strategies of a run (``strategy=kol``, ``strategy=[kol,rewards]``, ...); absent = off."""
+
+    kol: KolConfig | None = None
+    rewards: RewardsConfig | None = None
+    fast_response: FastResponseConfig | None = None
+    ads: AdsConfig | None = None
+
+
+STRATEGY_SCHEMAS: dict[str, type[StrategyConfig]] = {
+    "kol": KolConfig,
+    "rewards": RewardsConfig,
+    "fast_response": FastResponseConfig,
+    "ads": AdsConfig,
+}
+
+# --------------------------------------------------------------------------------------------
 # the run
 
 
@@ -209,6 +310,9 @@ class Config:
 
     graph: GraphConfig = MISSING
     model: ModelConfig = MISSING
+    strategy: StrategySet = field(default_factory=StrategySet)
+    budget: float | None = None
+    budget_shares: dict[str, float] = field(default_factory=dict)
     population: PopulationConfig = field(default_factory=PopulationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     seed: int = 0
@@ -228,6 +332,9 @@ def register_configs() -> None:
     for name, schema in GRAPH_SCHEMAS.items():
         cs.store(group="graph", name=name, node=schema)
     cs.store(group="model", name="wom", node=WomModelConfig)
+    cs.store(group="strategy", name="none", node={}, package="strategy")
+    for name, schema in STRATEGY_SCHEMAS.items():
+        cs.store(group="strategy", name=name, node=schema, package=f"strategy.{name}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,6 +461,77 @@ def validate_wom(check: _Checker) -> None:
         check.fail("model.promoter_threshold", 0.0, "a value in (0, 1]")
 
 
+KOL_SELECTORS = ("random", "degree", "pagerank", "betweenness", "kcore", "fringe", "greedy")
+
+
+def validate_strategies(check: _Checker) -> None:
+    """Check budgets and each configured strategy's parameters."""
+    cfg = check.cfg
+    active = [name for name in STRATEGY_SCHEMAS if _get(cfg, f"strategy.{name}") is not None]
+    if cfg.budget is not None:
+        check.at_least("budget", 0.0)
+    for name, share in cfg.budget_shares.items():
+        if name not in STRATEGY_SCHEMAS:
+            check.fail(f"budget_shares.{name}", share, "keys among " + ", ".join(STRATEGY_SCHEMAS))
+        check.prob(f"budget_shares.{name}")
+    if sum(cfg.budget_shares.values()) > 1 + 1e-9:
+        check.fail("budget_shares", dict(cfg.budget_shares), "shares summing to at most 1")
+    for name in active:
+        key = f"strategy.{name}"
+        if _get(cfg, f"{key}.budget") is not None:
+            check.at_least(f"{key}.budget", 0.0)
+        check.at_least(f"{key}.start", 1)
+        end = getattr(_get(cfg, key), "end", None)
+        if end is not None and end < _get(cfg, f"{key}.start"):
+            check.fail(f"{key}.end", end, f">= {key}.start")
+    if "kol" in active:
+        kol = cfg.strategy.kol
+        check.one_of("strategy.kol.selector", KOL_SELECTORS)
+        if kol.k is not None:
+            check.at_least("strategy.kol.k", 0)
+        check.at_least("strategy.kol.min_followers", 0)
+        if kol.max_followers is not None and kol.max_followers < kol.min_followers:
+            check.fail("strategy.kol.max_followers", kol.max_followers,
+                       ">= strategy.kol.min_followers")
+        check.at_least("strategy.kol.duration", 1)
+        check.at_least("strategy.kol.talk_boost", 0.0)
+        check.within("strategy.kol.attitude", -1.0, 1.0)
+        check.prob("strategy.kol.credibility")
+        check.prob("strategy.kol.greedy_pass_on")
+        check.at_least("strategy.kol.greedy_samples", 1)
+        check.at_least("strategy.kol.betweenness_samples", 1)
+        if len(kol.tiers) == 0:
+            check.fail("strategy.kol.tiers", [], "at least one {min_followers, price} tier")
+        for i, _ in enumerate(kol.tiers):
+            check.at_least(f"strategy.kol.tiers.{i}.min_followers", 0)
+            check.at_least(f"strategy.kol.tiers.{i}.price", 0.0)
+        if cfg.budget is None and kol.budget is None and kol.k is None:
+            check.fail("strategy.kol.k", None, "a number of KOLs, or a budget to spend on them")
+    if "rewards" in active:
+        for key in ("referral_reward", "share_reward", "points_per_day", "cap_per_person",
+                    "talk_boost"):
+            check.at_least(f"strategy.rewards.{key}", 0.0)
+        for key in ("points_loyalty", "credibility", "deal_seeker_drop"):
+            check.prob(f"strategy.rewards.{key}")
+    if "fast_response" in active:
+        check.at_least("strategy.fast_response.capacity", 0)
+        check.at_least("strategy.fast_response.delay", 0.0)
+        check.one_of("strategy.fast_response.delay_unit", ("hours", "days"))
+        check.one_of("strategy.fast_response.delay_dist", ("exponential", "fixed", "uniform"))
+        for key in ("recovery_max", "recovery_bonus", "answer_credibility"):
+            check.prob(f"strategy.fast_response.{key}")
+        check.within("strategy.fast_response.recovery_attitude", -1.0, 1.0)
+        check.positive("strategy.fast_response.recovery_halflife")
+        check.at_least("strategy.fast_response.answer_memory", 0)
+        check.at_least("strategy.fast_response.cost_per_response", 0.0)
+        check.at_least("strategy.fast_response.cost_per_day", 0.0)
+    if "ads" in active:
+        check.at_least("strategy.ads.impressions_per_day", 0.0)
+        check.at_least("strategy.ads.cost_per_impression", 0.0)
+        check.prob("strategy.ads.effectiveness")
+        check.within("strategy.ads.tone", -1.0, 1.0)
+
+
 def validate(cfg: Any) -> None:
     """Check every value of a composed config; raise ConfigError naming the first bad key."""
     check = _Checker(cfg)
@@ -366,3 +544,4 @@ def validate(cfg: Any) -> None:
         validate_trait(check, f"population.{trait}")
     if cfg.model.name == "wom":
         validate_wom(check)
+    validate_strategies(check)

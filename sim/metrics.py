@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import sentiment_codes
+from sim.population import SOURCE_NAMES, sentiment_codes
 
 if TYPE_CHECKING:
     from sim.model import WomModel
@@ -82,5 +82,58 @@ def final_metrics(model: WomModel, rows: list[dict]) -> dict:
         "positive_messages": int(sum(r["positive_messages"] for r in rows)),
         "negative_messages": int(sum(r["negative_messages"] for r in rows)),
         "complaints": int(sum(r["complaints"] for r in rows)),
-        "cost": float(sum(st.cost for st in model.strategies)),
+        **cost_metrics(model, ever),
+        **conversion_counts(model),
+        **complaint_metrics(model, rows),
     }
+
+
+def cost_metrics(model: WomModel, ever_customers: int) -> dict:
+    """``cost`` (total), ``cost_by_strategy`` and ``cost_per_customer`` (cost per consumer who
+    ever bought; null when nobody did)."""
+    by = {st.name: float(st.cost) for st in model.strategies}
+    cost = float(sum(by.values()))
+    return {"cost": cost, "cost_by_strategy": by,
+            "cost_per_customer": cost / ever_customers if ever_customers else None}
+
+
+def conversion_counts(model: WomModel) -> dict:
+    """Number of purchases by source: from_media, from_ads, organic, from_kol, from_referral,
+    seeded (KOLs given the product)."""
+    counts = dict.fromkeys(SOURCE_NAMES.values(), 0)
+    for _, _, sources, _ in model.conversions:
+        for code, count in zip(*np.unique(sources, return_counts=True), strict=True):
+            counts[SOURCE_NAMES[int(code)]] += int(count)
+    return counts
+
+
+def complaint_metrics(model: WomModel, rows: list[dict]) -> dict:
+    """Complaints received, answered and recovered (the last two 0 without fast responses),
+    plus every strategy's own figures."""
+    out = {"complaints_received": int(sum(r["complaints"] for r in rows)),
+           "complaints_answered": 0, "complaints_recovered": 0}
+    for strategy in model.strategies:
+        for key, value in strategy.report().items():
+            if key != "complaints_received":
+                out[key] = value
+    return out
+
+
+def conversions_table(model: WomModel):
+    """Every purchase: ``day, consumer, source, converted_by`` (-1: nobody), as a DataFrame;
+    ``consumer``/``converted_by`` are node numbers (graph labels in ``consumer_id``)."""
+    import pandas as pd
+
+    if model.conversions:
+        day = np.concatenate([np.full(b.size, t) for t, b, _, _ in model.conversions])
+        buyer = np.concatenate([b for _, b, _, _ in model.conversions])
+        source = np.concatenate([s for _, _, s, _ in model.conversions])
+        by = np.concatenate([c for _, _, _, c in model.conversions])
+    else:
+        day = buyer = source = by = np.zeros(0, dtype=np.int64)
+    df = pd.DataFrame({"day": day, "consumer": buyer,
+                       "source": [SOURCE_NAMES[int(c)] for c in source], "converted_by": by})
+    labels = model.graph.labels
+    if labels is not None:
+        df.insert(2, "consumer_id", labels[buyer] if buyer.size else [])
+    return df

@@ -44,7 +44,8 @@ class WomModel(mesa.Model):
     1. brand actions: strategies set today's levers, then (paid and) mass media make consumers
        aware;
     2. experience: customers use the product, may complain; strategies react to complaints;
-    3. talk: promoters and detractors post, neighbours read and update attitude;
+    3. talk: promoters and detractors post, neighbours read and update attitude; strategies
+       react to posts;
     4. adoption: aware consumers buy; strategies react to purchases;
     5. loyalty: customers' loyalty moves, low loyalty churns;
     6. forgetting: attitudes decay toward neutral.
@@ -70,6 +71,7 @@ class WomModel(mesa.Model):
         self.levers = Levers.neutral(graph.n)
         self._draw_source = DrawSource(streams, graph.n)
         self.engine = ENGINES[engine](self)
+        self.conversions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.strategies = list(strategies)
         for strategy in self.strategies:
             strategy.setup(self, streams.get(f"strategy.{strategy.name}"))
@@ -97,12 +99,22 @@ class WomModel(mesa.Model):
         for strategy in self.strategies:
             strategy.after_experience(self)
         engine.talk(self)
+        for strategy in self.strategies:
+            strategy.after_talk(self)
         engine.adoption(self)
+        self.log_conversions(np.flatnonzero(self.day.bought))
         for strategy in self.strategies:
             strategy.after_adoption(self)
         engine.loyalty(self)
         engine.forgetting(self)
         self.records.append(snapshot(self))
+
+    def log_conversions(self, buyers: np.ndarray) -> None:
+        """Remember today's new customers (their source and converter are in ``state``)."""
+        if buyers.size:
+            buyers = np.asarray(buyers, dtype=np.int64)
+            self.conversions.append((self.t, buyers, self.state.source[buyers].copy(),
+                                     self.state.converted_by[buyers].copy()))
 
     def run(self, steps: int, progress=None) -> list[dict]:
         """Run ``steps`` days; ``progress(t)`` is called after each. Returns ``records``."""

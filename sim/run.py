@@ -17,8 +17,9 @@ from sim import __version__
 from sim.config import validate
 from sim.graphs import Graph, build_graph
 from sim.io import atomic_write_json, atomic_write_text
-from sim.metrics import TIMESERIES_COLUMNS, final_metrics
+from sim.metrics import TIMESERIES_COLUMNS, conversions_table, final_metrics
 from sim.model import WomModel
+from sim.strategies import build_strategies
 from sim.streams import Streams
 
 
@@ -30,6 +31,10 @@ class RunResult:
     ----------
     metrics : dict
         The contents of metrics.json.
+    conversions : pandas.DataFrame
+        Every purchase: day, consumer, source, converted_by (conversions.csv).
+    artifacts : dict
+        Strategies' extra JSON files by name (e.g. kols.json).
     timeseries : pandas.DataFrame
         One row per step from 0, columns :data:`~sim.metrics.TIMESERIES_COLUMNS`.
     model : WomModel
@@ -38,6 +43,8 @@ class RunResult:
 
     metrics: dict
     timeseries: pd.DataFrame
+    conversions: pd.DataFrame
+    artifacts: dict
     model: WomModel
 
 
@@ -50,8 +57,9 @@ def build_model(cfg: Any, graph: Graph | None = None) -> WomModel:
     validate(cfg)
     if graph is None:
         graph = build_graph(_to_object(cfg.graph), Streams(cfg.seed).get("graph"))
+    strategies = build_strategies(cfg.strategy, cfg.budget, cfg.budget_shares)
     return WomModel(graph, _to_object(cfg.model), _to_object(cfg.population), seed=cfg.seed,
-                    engine=cfg.engine)
+                    engine=cfg.engine, strategies=strategies)
 
 
 class Progress:
@@ -86,7 +94,12 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
                    edges=model.graph.num_edges, graph=model.graph.name, engine=cfg.engine,
                    model=cfg.model.name, version=__version__)
     timeseries = pd.DataFrame(model.records, columns=list(TIMESERIES_COLUMNS))
-    return RunResult(metrics=metrics, timeseries=timeseries, model=model)
+    artifacts: dict = {}
+    for strategy in model.strategies:
+        artifacts.update(strategy.artifacts(model))
+    metrics["strategies"] = [st.name for st in model.strategies]
+    return RunResult(metrics=metrics, timeseries=timeseries, conversions=conversions_table(model),
+                     artifacts=artifacts, model=model)
 
 
 def write_outputs(result: RunResult, outdir: str | Path) -> None:
@@ -95,6 +108,11 @@ def write_outputs(result: RunResult, outdir: str | Path) -> None:
     buf = io.StringIO()
     result.timeseries.to_csv(buf, index=False, float_format="%.6g")
     atomic_write_text(outdir / "timeseries.csv", buf.getvalue())
+    buf = io.StringIO()
+    result.conversions.to_csv(buf, index=False)
+    atomic_write_text(outdir / "conversions.csv", buf.getvalue())
+    for name, data in result.artifacts.items():
+        atomic_write_json(outdir / name, data)
     atomic_write_json(outdir / "metrics.json", result.metrics)
 
 

@@ -1,0 +1,30 @@
+"""Hydra callbacks: print a summary table when a sweep ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+
+from sim.io import atomic_write_text
+from sim.report.summary import collect_runs, format_table, summarise
+
+
+class SweepSummary(Callback):
+    """At the end of a multirun, collect every job's metrics.json in the sweep directory and
+    print the mean and 95% interval of the headline metrics per condition (the overrides other
+    than the seed). The table is also written to ``summary.txt`` and ``summary.csv`` there."""
+
+    def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        runs = collect_runs(sweep_dir)
+        if runs.empty:
+            print(f"no finished runs under {sweep_dir}")
+            return
+        summary = summarise(runs)
+        table = format_table(summary)
+        atomic_write_text(sweep_dir / "summary.txt", table + "\n")
+        atomic_write_text(sweep_dir / "summary.csv", summary.to_csv(index=False))
+        print(f"\n{len(runs)} runs, means with 95% intervals over seeds ({sweep_dir}):")
+        print(table)

@@ -1,0 +1,128 @@
+"""Rewards and incentives: referral rewards, per-share rewards, loyalty points."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.population import POST_ORGANIC, POST_REFERRAL, SOURCE_CODES
+from sim.strategies.base import EPS, Strategy
+
+if TYPE_CHECKING:
+    from sim.model import WomModel
+
+
+class RewardsStrategy(Strategy):
+    """A reward programme for customers, from day ``start`` to ``end`` or until the budget runs out.
+
+    While it runs, every customer who has not reached ``cap_per_person`` is enrolled: their
+    posting probability is multiplied by ``talk_boost``, their posts are incentivised (credibility
+    times ``credibility`` < 1: readers trust them less) and count as referrals. When a consumer
+    buys after reading a referral post, its sender earns ``referral_reward`` and the buyer is a
+    *deal seeker*. Optional: ``share_reward`` per positive post of an enrolled customer, and
+    ``points_per_day`` loyalty points per customer (cost per customer per day; each day adds
+    ``points_loyalty`` to loyalty). When the programme stops, the deal seekers who are still
+    customers lose ``deal_seeker_drop`` loyalty: people who came for the reward leave more.
+    """
+
+    name = "rewards"
+
+    def __init__(self, cfg, budget: float = math.inf):
+        super().__init__(cfg, budget)
+        self.paid = np.zeros(0)
+        self.deal_seeker = np.zeros(0, dtype=bool)
+        self.running = False
+        self.stopped_on: int | None = None
+        self.counts = {"referrals_paid": 0, "shares_paid": 0, "points_paid": 0,
+                       "deal_seekers": 0}
+
+    def setup(self, model: WomModel, rng: np.random.Generator) -> None:
+        super().setup(model, rng)
+        self.paid = np.zeros(model.graph.n)
+        self.deal_seeker = np.zeros(model.graph.n, dtype=bool)
+
+    def _unit(self) -> float:
+        units = [c for c in (self.cfg.referral_reward, self.cfg.share_reward,
+                             self.cfg.points_per_day) if c > 0]
+        return min(units) if units else 0.0
+
+    def brand_actions(self, model: WomModel) -> None:
+        t = model.t
+        can_pay = self.remaining + EPS >= self._unit() and self.remaining > 0
+        should_run = self.in_period(t) and can_pay and self.stopped_on is None
+        if self.running and not should_run:
+            self._stop(model)
+        self.running = should_run
+        if not should_run:
+            return
+        s, levers = model.state, model.levers
+        enrolled = s.customer & (self.paid < self.cfg.cap_per_person)
+        organic = enrolled & (levers.post_kind == POST_ORGANIC)
+        levers.talk_multiplier[enrolled] *= self.cfg.talk_boost
+        levers.message_credibility[enrolled] *= self.cfg.credibility
+        levers.post_kind[organic] = POST_REFERRAL
+        if self.cfg.points_per_day > 0:
+            self._pay_points(model, np.flatnonzero(enrolled))
+
+    def _pay_points(self, model: WomModel, members: np.ndarray) -> None:
+        cfg = self.cfg
+        count = min(members.size, self.affordable(cfg.points_per_day))
+        if count < members.size:
+            members = self.rng.permutation(members)[:count]
+        self._pay(members, cfg.points_per_day)
+        model.levers.loyalty_bonus[members] += cfg.points_loyalty
+        self.counts["points_paid"] += int(members.size)
+
+    def _pay(self, who: np.ndarray, amount: float) -> np.ndarray:
+        """Pay ``amount`` to each of ``who`` under the cap, in order, while the budget lasts."""
+        who = who[self.paid[who] + amount <= self.cfg.cap_per_person + EPS]
+        who = who[: min(who.size, self.affordable(amount))]
+        self.spend(amount * who.size)
+        np.add.at(self.paid, who, amount)
+        return who
+
+    def after_talk(self, model: WomModel) -> None:
+        if not self.running or self.cfg.share_reward <= 0:
+            return
+        sharers = np.flatnonzero((model.day.posted > 0) & (model.levers.post_kind == POST_REFERRAL))
+        self.counts["shares_paid"] += int(self._pay(sharers, self.cfg.share_reward).size)
+
+    def after_adoption(self, model: WomModel) -> None:
+        if not self.running:
+            return
+        s = model.state
+        bought = np.flatnonzero(model.day.bought)
+        referred = bought[s.source[bought] == SOURCE_CODES["from_referral"]]
+        self.deal_seeker[referred] = True
+        self.counts["deal_seekers"] += int(referred.size)
+        if self.cfg.referral_reward > 0 and referred.size:
+            referrers = s.converted_by[referred].astype(np.int64)
+            paid = self._pay_each(referrers, self.cfg.referral_reward)
+            self.counts["referrals_paid"] += paid
+
+    def _pay_each(self, referrers: np.ndarray, amount: float) -> int:
+        """Pay one reward per referral (a referrer may earn several today), cap and budget
+        permitting; returns how many were paid."""
+        paid = 0
+        for who in referrers:
+            if self.paid[who] + amount > self.cfg.cap_per_person + EPS:
+                continue
+            if self.affordable(amount) < 1:
+                break
+            self.spend(amount)
+            self.paid[who] += amount
+            paid += 1
+        return paid
+
+    def _stop(self, model: WomModel) -> None:
+        """The programme ends: deal seekers who are still customers lose loyalty."""
+        self.stopped_on = model.t
+        s = model.state
+        hit = self.deal_seeker & s.customer
+        s.loyalty[hit] = np.maximum(0.0, s.loyalty[hit] - self.cfg.deal_seeker_drop)
+
+    def report(self) -> dict:
+        return {**{f"rewards_{k}": v for k, v in self.counts.items()},
+                "rewards_stopped_on": self.stopped_on}

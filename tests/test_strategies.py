@@ -1,0 +1,260 @@
+"""Strategies: fair comparison, budgets, attribution, and the direction of each effect.
+
+Effect tests compare paired runs (same seed: common random numbers) over fixed seeds; the margins
+were set from the spread measured over those seeds (see the closing note of the strategies issue).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from conftest import make_config
+from sim.config import validate
+from sim.errors import ConfigError
+from sim.run import build_model, run
+from sim.strategies import allocate_budgets
+from sim.strategies.kol import kol_prices
+
+BASE = ("graph.n=1000", "steps=90")
+SEEDS = range(10)
+STRATEGY_KEYS = {"cost", "cost_by_strategy", "cost_per_customer", "strategies", "kols",
+                 "ads_impressions", "complaints_backlog", "mean_response_delay_days",
+                 "staffed_days", "rewards_referrals_paid", "rewards_shares_paid",
+                 "rewards_points_paid", "rewards_deal_seekers", "rewards_stopped_on",
+                 "complaints_answered", "complaints_recovered", "complaints_received"}
+
+
+def metric(overrides, key, seeds=SEEDS, at=None):
+    values = []
+    for seed in seeds:
+        result = run(make_config(*BASE, f"seed={seed}", *overrides))
+        values.append(result.timeseries[key].iloc[at] if at is not None else result.metrics[key])
+    return np.array(values, dtype=float)
+
+
+# ---------------------------------------------------------------------------- fair comparison
+
+@pytest.mark.parametrize("strategy", ["kol", "rewards", "fast_response", "ads", "kol_rewards"])
+def test_zero_budget_reproduces_the_no_strategy_run_exactly(strategy):
+    for seed in (0, 1):
+        base = run(make_config(*BASE, f"seed={seed}"))
+        zero = run(make_config(*BASE, f"seed={seed}", f"strategy={strategy}", "budget=0"))
+        assert base.timeseries.equals(zero.timeseries)
+        assert {k: v for k, v in base.metrics.items() if k not in STRATEGY_KEYS} == \
+               {k: v for k, v in zero.metrics.items() if k not in STRATEGY_KEYS}
+        assert zero.metrics["cost"] == 0
+
+
+def test_strategies_face_the_same_graph_consumers_and_draws():
+    a = build_model(make_config(*BASE, "seed=3"))
+    b = build_model(make_config(*BASE, "seed=3", "strategy=[kol,rewards,fast_response,ads]"))
+    assert np.array_equal(a.graph.indices, b.graph.indices)
+    assert np.array_equal(a.graph.weights, b.graph.weights)
+    for name in ("talkativeness", "susceptibility", "credibility", "expectation"):
+        assert np.array_equal(getattr(a.traits, name), getattr(b.traits, name))
+    for _ in range(15):
+        a.step()
+        b.step()
+        for name in ("media", "use", "noise", "complain", "talk", "hear", "adopt", "churn"):
+            assert np.array_equal(getattr(a.draws, name), getattr(b.draws, name)), name
+    assert not np.array_equal(a.state.aware, b.state.aware), "the strategies should act"
+
+
+# ------------------------------------------------------------------------------------ budgets
+
+@pytest.mark.parametrize("overrides", [
+    ("strategy=kol", "budget=3000", "strategy.kol.k=null"),
+    ("strategy=kol", "budget=450", "strategy.kol.selector=random"),
+    ("strategy=rewards", "budget=300", "strategy.rewards.points_per_day=0.5"),
+    ("strategy=rewards", "budget=500", "strategy.rewards.share_reward=1"),
+    ("strategy=fast_response", "budget=777", "strategy.fast_response.capacity=3"),
+    ("strategy=ads", "budget=123.45"),
+    ("strategy=[kol,rewards,fast_response,ads]", "budget=4000"),
+    ("strategy=kol_rewards", "budget=5000", "+budget_shares.kol=0.8",
+     "+budget_shares.rewards=0.2"),
+])
+def test_budgets_are_never_exceeded(overrides):
+    for seed in (0, 1, 2):
+        cfg = make_config(*BASE, f"seed={seed}", *overrides)
+        result = run(cfg)
+        model = result.model
+        budgets = {st.name: st.budget for st in model.strategies}
+        for name, cost in result.metrics["cost_by_strategy"].items():
+            assert cost <= budgets[name] + 1e-9, (name, cost, budgets[name])
+        assert result.metrics["cost"] <= cfg.budget + 1e-9
+        assert result.metrics["cost"] > 0
+
+
+def test_budget_allocation_by_shares_and_own_budgets():
+    class C:
+        def __init__(self, budget=None):
+            self.budget = budget
+
+    assert allocate_budgets({"kol": C(), "ads": C()}, 100, {}) == {"kol": 50, "ads": 50}
+    assert allocate_budgets({"kol": C(), "ads": C()}, 100, {"kol": 0.7, "ads": 0.3}) == \
+        pytest.approx({"kol": 70, "ads": 30})
+    assert allocate_budgets({"kol": C(10), "ads": C()}, 100, {}) == {"kol": 10, "ads": 100}
+    assert allocate_budgets({"kol": C()}, None, {}) == {"kol": math.inf}
+
+
+def test_rewards_programme_stops_when_budget_runs_out():
+    result = run(make_config(*BASE, "seed=0", "strategy=rewards", "budget=200"))
+    assert result.metrics["rewards_stopped_on"] is not None
+    assert result.metrics["cost"] == pytest.approx(200)
+
+
+# -------------------------------------------------------------------------------------- KOLs
+
+def test_kol_prices_follow_follower_tiers():
+    cfg = make_config("strategy=kol")
+    prices = kol_prices(np.array([0, 19, 20, 49, 50, 99, 100, 5000]), cfg.strategy.kol.tiers)
+    assert prices.tolist() == [100, 100, 400, 400, 1000, 1000, 2500, 2500]
+
+
+def test_degree_selector_buys_hubs_within_k_and_budget(tmp_path):
+    result = run(make_config(*BASE, "strategy=kol", "strategy.kol.k=5", "budget=100000"))
+    kols = result.artifacts["kols.json"]["kols"]
+    degree = result.model.graph.degree
+    assert len(kols) == 5
+    assert sorted(k["followers"] for k in kols) == sorted(np.sort(degree)[-5:].tolist())
+    assert result.metrics["cost"] == pytest.approx(sum(k["price"] for k in kols))
+    assert result.metrics["seeded"] == 5
+
+
+def test_follower_range_selects_micro_influencers():
+    cfg = make_config(*BASE, "strategy=kol", "strategy.kol.k=null", "strategy.kol.budget=1000",
+                      "strategy.kol.max_followers=19", "strategy.kol.selector=degree")
+    result = run(cfg)
+    kols = result.artifacts["kols.json"]["kols"]
+    assert len(kols) == 10 and all(k["followers"] <= 19 for k in kols)
+
+
+def test_kols_json_is_written_with_labels_for_loaded_graphs(tmp_path):
+    from conftest import DATA
+    from sim.run import write_outputs
+
+    cfg = make_config("graph=file", f"graph.path={DATA / 'ca-HepTh-lcc.txt'}", "steps=5",
+                      "strategy=kol", "strategy.kol.k=3")
+    result = run(cfg)
+    write_outputs(result, tmp_path)
+    data = json.loads((tmp_path / "kols.json").read_text())
+    assert [k["followers"] for k in data["kols"]] == sorted(
+        (k["followers"] for k in data["kols"]), reverse=True)
+    assert (tmp_path / "conversions.csv").exists()
+
+
+def test_hub_seeding_beats_random_seeding_on_early_reach():
+    hubs = metric(["strategy=kol"], "reach", at=20)
+    rand = metric(["strategy=kol", "strategy.kol.selector=random"], "reach", at=20)
+    assert (hubs - rand).min() > 0.2  # measured min over these seeds: 0.35
+
+
+# ------------------------------------------------------------------------------ fast response
+
+def test_fast_responses_lower_detractors_and_raise_retention():
+    answered = ["strategy=fast_response"]
+    d = metric(answered, "detractors") - metric([], "detractors")
+    r = metric(answered, "retention") - metric([], "retention")
+    assert d.max() < 0 and r.min() >= 0  # measured: d in [-0.037, -0.004], r in [0.0003, 0.027]
+
+
+def test_shorter_delay_is_at_least_as_good_as_longer():
+    quick = ["strategy=fast_response", "strategy.fast_response.delay=2",
+             "strategy.fast_response.delay_unit=hours"]
+    slow = ["strategy=fast_response", "strategy.fast_response.delay=5"]
+    assert (metric(quick, "complaints_recovered") - metric(slow, "complaints_recovered")).min() > 0
+    assert (metric(quick, "detractors") - metric(slow, "detractors")).max() <= 0
+
+
+def test_answers_count_and_recover_complaints():
+    m = run(make_config(*BASE, "seed=1", "strategy=fast_response")).metrics
+    assert 0 < m["complaints_recovered"] <= m["complaints_answered"] <= m["complaints_received"]
+    assert m["complaints_received"] == m["complaints"]
+
+
+# ------------------------------------------------------------------------------------ rewards
+
+def test_rewards_raise_message_volume():
+    diff = metric(["strategy=rewards"], "positive_messages", seeds=range(20)) - \
+        metric([], "positive_messages", seeds=range(20))
+    assert diff.mean() > 20 and (diff > 0).mean() >= 0.6
+
+
+def test_credibility_of_incentivised_messages_changes_persuasion():
+    trusted = ["strategy=rewards", "strategy.rewards.credibility=1"]
+    doubted = ["strategy=rewards", "strategy.rewards.credibility=0.5"]
+    diff = metric(trusted, "net_sentiment") - metric(doubted, "net_sentiment")
+    assert diff.min() > 0  # measured min 0.0016, mean 0.11
+
+
+def test_deal_seekers_lose_loyalty_when_programme_stops():
+    kw = ("seed=2", "steps=120", "strategy=rewards", "strategy.rewards.end=60")
+    with_drop = build_model(make_config("graph.n=1000", *kw))
+    no_drop = build_model(make_config("graph.n=1000", *kw, "strategy.rewards.deal_seeker_drop=0"))
+    for model in (with_drop, no_drop):
+        model.run(60)
+    seekers = with_drop.strategies[0].deal_seeker & with_drop.state.customer
+    assert seekers.sum() > 5
+    before = with_drop.state.loyalty[seekers].copy()
+    with_drop.step()
+    no_drop.step()
+    assert with_drop.strategies[0].stopped_on == 61
+    # the stop costs 0.3 loyalty; one day's satisfaction and word of mouth add at most 0.15
+    assert np.all(with_drop.state.loyalty[seekers] <= np.maximum(0, before - 0.3) + 0.15 + 1e-9)
+    assert with_drop.state.loyalty[seekers].mean() < no_drop.state.loyalty[seekers].mean() - 0.2
+
+
+# ---------------------------------------------------------------------------------------- ads
+
+def test_ads_raise_early_reach_and_are_attributed():
+    diff = metric(["strategy=ads"], "reach", at=30) - metric([], "reach", at=30)
+    assert diff.min() > 0.3  # measured min 0.55
+    m = run(make_config(*BASE, "strategy=ads")).metrics
+    assert m["from_ads"] > 0 and m["ads_impressions"] > 0
+
+
+# ---------------------------------------------------------------------------- attribution
+
+def test_every_conversion_has_one_source():
+    result = run(make_config(*BASE, "seed=4", "strategy=[kol,rewards,ads]", "budget=6000"))
+    m, conv = result.metrics, result.conversions
+    sources = ("from_media", "from_ads", "organic", "from_kol", "from_referral", "seeded")
+    assert sum(m[s] for s in sources) == len(conv) == result.model.state.ever_customer.sum()
+    assert m["from_kol"] > 0 and m["from_referral"] > 0 and m["from_ads"] > 0
+    wom = conv[conv["source"].isin(["organic", "from_kol", "from_referral"])]
+    assert (wom["converted_by"] >= 0).all()
+    graph = result.model.graph
+    for buyer, by in zip(wom["consumer"].head(50), wom["converted_by"].head(50), strict=True):
+        assert by in graph.neighbors(buyer)
+    assert (conv.loc[~conv.index.isin(wom.index), "converted_by"] == -1).all()
+
+
+def test_no_strategy_has_no_paid_sources():
+    m = run(make_config(*BASE)).metrics
+    assert m["from_ads"] == m["from_kol"] == m["from_referral"] == m["seeded"] == 0
+    assert m["cost"] == 0 and m["cost_by_strategy"] == {}
+
+
+# ----------------------------------------------------------------------------- config errors
+
+@pytest.mark.parametrize(("overrides", "key"), [
+    (["strategy=kol", "strategy.kol.selector=famous"], "strategy.kol.selector"),
+    (["strategy=kol", "strategy.kol.k=null"], "strategy.kol.k"),
+    (["strategy=kol", "strategy.kol.min_followers=10", "strategy.kol.max_followers=5"],
+     "strategy.kol.max_followers"),
+    (["strategy=rewards", "strategy.rewards.credibility=1.5"], "strategy.rewards.credibility"),
+    (["strategy=rewards", "strategy.rewards.end=0"], "strategy.rewards.end"),
+    (["strategy=fast_response", "strategy.fast_response.delay_unit=weeks"],
+     "strategy.fast_response.delay_unit"),
+    (["strategy=ads", "strategy.ads.effectiveness=2"], "strategy.ads.effectiveness"),
+    (["strategy=ads", "budget=-5"], "budget"),
+    (["strategy=ads", "+budget_shares.ads=0.7", "+budget_shares.kol=0.6"], "budget_shares"),
+    (["strategy=ads", "+budget_shares.tv=0.5"], "budget_shares.tv"),
+])
+def test_strategy_value_errors(overrides, key):
+    with pytest.raises(ConfigError, match=f"^{key}="):
+        validate(make_config(*overrides))
