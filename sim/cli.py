@@ -1,38 +1,84 @@
-"""The ``womsim`` command: a thin Hydra wrapper around :func:`sim.run.run`."""
+"""The ``womsim`` command: a thin Hydra wrapper around :func:`sim.run.run`.
+
+In a sweep (``-m``) every job is independent: a job whose directory already holds complete
+results for the same config is skipped (resume), and a job that fails writes ``error.json`` and
+lets the others go on; the sweep's summary lists failures.
+"""
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import DictConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config import register_configs
 from sim.errors import UserError
+from sim.jobs import config_hash, is_complete, job_dirname, record_failure, sweep_progress
 
 CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
 
 register_configs()
+if not OmegaConf.has_resolver("womsim_jobdir"):
+    OmegaConf.register_new_resolver("womsim_jobdir", job_dirname)
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def main(cfg: DictConfig) -> None:
     """Run one simulation and write metrics.json, timeseries.csv and timeseries.png."""
-    from sim.report.files import save_timeseries_png
-    from sim.run import run, summary_table, write_outputs
+    hc = HydraConfig.get()
+    outdir = Path(hc.runtime.output_dir)
+    if hc.mode == RunMode.MULTIRUN:
+        run_sweep_job(cfg, outdir, list(hc.overrides.task), Path(hc.sweep.dir))
+    else:
+        run_single(cfg, outdir)
 
-    outdir = Path(HydraConfig.get().runtime.output_dir)
+
+def run_single(cfg: DictConfig, outdir: Path) -> None:
+    """A single run: user mistakes end the command with a one-line error (exit status 2)."""
     try:
-        result = run(cfg, progress=True)
+        execute(cfg, outdir)
     except UserError as err:
         print(f"womsim: error: {err}", file=sys.stderr)
         sys.exit(2)
-    write_outputs(result, outdir)
+
+
+def run_sweep_job(cfg: DictConfig, outdir: Path, overrides: list[str], sweep_dir: Path) -> None:
+    """One job of a sweep: skip if complete, record a failure instead of raising, and print
+    one progress line (jobs finished so far / jobs in the sweep)."""
+    label = " ".join(overrides) or "(default)"
+    if cfg.resume and is_complete(outdir, cfg):
+        print(f"[womsim {sweep_progress(sweep_dir)}] skipped, already complete: {label}",
+              flush=True)
+        return
+    (outdir / "error.json").unlink(missing_ok=True)
+    start = time.perf_counter()
+    try:
+        execute(cfg, outdir)
+    except Exception as err:  # noqa: BLE001 - one job's failure must not stop the sweep
+        record_failure(outdir, err, overrides)
+        print(f"[womsim {sweep_progress(sweep_dir)}] FAILED: {label}: {type(err).__name__}: "
+              f"{err}", file=sys.stderr, flush=True)
+        return
+    print(f"[womsim {sweep_progress(sweep_dir)}] done in {time.perf_counter() - start:.1f}s: "
+          f"{label}", flush=True)
+
+
+def execute(cfg: DictConfig, outdir: Path) -> None:
+    """Run the simulation described by ``cfg`` and write its outputs into ``outdir``."""
+    from sim.report.files import save_timeseries_png
+    from sim.run import run, summary_table, write_outputs
+
+    result = run(cfg, progress=True)
+    result.metrics["config_hash"] = config_hash(cfg)
     if cfg.output.plot:
         title = f"{result.metrics['graph']}, seed {cfg.seed}"
         save_timeseries_png(result.timeseries, outdir / "timeseries.png", title)
+    write_outputs(result, outdir)  # metrics.json last: its presence marks a complete job
     if cfg.output.summary:
         print(summary_table(result.metrics))
         print(f"results: {outdir}")

@@ -318,6 +318,7 @@ class Config:
     seed: int = 0
     steps: int = 180
     engine: str = "vectorized"
+    resume: bool = True
 
 
 ENGINES = ("vectorized", "agents")

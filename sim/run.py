@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -62,6 +64,17 @@ def build_model(cfg: Any, graph: Graph | None = None) -> WomModel:
                     engine=cfg.engine, strategies=strategies)
 
 
+@functools.cache
+def git_commit() -> str | None:
+    """The commit of the womsim checkout this package runs from (None outside a git checkout)."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
 class Progress:
     """Prints ``step t/T`` to stderr about every 10% when a run is expected to take a while."""
 
@@ -92,7 +105,7 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
     metrics = final_metrics(model, model.records)
     metrics.update(seed=int(cfg.seed), steps=int(cfg.steps), n=model.graph.n,
                    edges=model.graph.num_edges, graph=model.graph.name, engine=cfg.engine,
-                   model=cfg.model.name, version=__version__)
+                   model=cfg.model.name, version=__version__, git_commit=git_commit())
     timeseries = pd.DataFrame(model.records, columns=list(TIMESERIES_COLUMNS))
     artifacts: dict = {}
     for strategy in model.strategies:
@@ -103,7 +116,8 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
 
 
 def write_outputs(result: RunResult, outdir: str | Path) -> None:
-    """Write metrics.json and timeseries.csv into ``outdir``, each atomically."""
+    """Write timeseries.csv, conversions.csv, the strategies' files and, last, metrics.json
+    into ``outdir``, each atomically (so a metrics.json marks a complete run)."""
     outdir = Path(outdir)
     buf = io.StringIO()
     result.timeseries.to_csv(buf, index=False, float_format="%.6g")

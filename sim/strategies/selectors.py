@@ -89,6 +89,13 @@ def rank(
     ValueError
         Unknown selector, negative limit, badly shaped inputs, or ``"greedy"`` without
         ``edge_prob``.
+
+    Notes
+    -----
+    ``"greedy"`` costs time and memory in proportion to ``samples`` times the mean size of a
+    reverse-reachable set: milliseconds on a 100k-node BA graph with ``edge_prob`` 0.05, but
+    when the cascade is supercritical (sets span a sizeable part of the graph) it grows to
+    ``samples x n``.
     """
     if selector not in _RANKERS:
         raise ValueError(f"unknown selector {selector!r}; expected one of {SELECTORS}")
