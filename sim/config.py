@@ -162,6 +162,7 @@ class WomModelConfig(ModelConfig):
     media_awareness: float = 0.002
     media_tone: float = 0.1
     initial_aware: float = 0.0
+    initial_aware_count: int = 0
     # (2) experience
     quality: float = 0.7
     quality_noise: float = 0.15
@@ -190,6 +191,72 @@ class WomModelConfig(ModelConfig):
     # (6) forgetting
     attitude_decay: float = 0.01
 
+
+# --------------------------------------------------------------------------------------------
+# canonical diffusion presets (docs/validation.md)
+
+
+@dataclass
+class SeededPresetConfig(ModelConfig):
+    """Presets started from seed consumers: ``seeds`` random ones, or the explicit ``seed_ids``
+    (node numbers; for loaded graphs, the ids in the file)."""
+
+    seeds: int = 1
+    seed_ids: list[Any] | None = None
+
+
+@dataclass
+class BassConfig(ModelConfig):
+    """Bass diffusion: a non-adopter adopts w.p. p + q * (adopted fraction of its neighbours)."""
+
+    name: str = "bass"
+    p: float = 0.01
+    q: float = 0.3
+
+
+@dataclass
+class IndependentCascadeConfig(SeededPresetConfig):
+    """Independent cascade: each newly active node activates each inactive neighbour once, with
+    probability ``p`` (or the tie strength when ``use_weights``)."""
+
+    name: str = "independent_cascade"
+    p: float = 0.1
+    use_weights: bool = False
+
+
+@dataclass
+class LinearThresholdConfig(SeededPresetConfig):
+    """Linear threshold: uniform random thresholds, tie weights normalised per node."""
+
+    name: str = "linear_threshold"
+
+
+@dataclass
+class SIRConfig(ModelConfig):
+    """Discrete-time SIR: infection (each infectious node, each susceptible neighbour, w.p.
+    ``beta``) then recovery (w.p. ``gamma``) every day."""
+
+    name: str = "sir"
+    beta: float = 0.1
+    gamma: float = 0.2
+    initial_infected: int = 1
+
+
+@dataclass
+class ThresholdConfig(SeededPresetConfig):
+    """Watts' fractional threshold model: active when a fraction >= ``phi`` of neighbours is."""
+
+    name: str = "threshold"
+    phi: float = 0.18
+
+
+PRESET_SCHEMAS: dict[str, type[ModelConfig]] = {
+    "bass": BassConfig,
+    "independent_cascade": IndependentCascadeConfig,
+    "linear_threshold": LinearThresholdConfig,
+    "sir": SIRConfig,
+    "threshold": ThresholdConfig,
+}
 
 # --------------------------------------------------------------------------------------------
 # strategies (docs/strategies.md)
@@ -333,6 +400,8 @@ def register_configs() -> None:
     for name, schema in GRAPH_SCHEMAS.items():
         cs.store(group="graph", name=name, node=schema)
     cs.store(group="model", name="wom", node=WomModelConfig)
+    for name, schema in PRESET_SCHEMAS.items():
+        cs.store(group="model", name=name, node=schema)
     cs.store(group="strategy", name="none", node={}, package="strategy")
     for name, schema in STRATEGY_SCHEMAS.items():
         cs.store(group="strategy", name=name, node=schema, package=f"strategy.{name}")
@@ -451,6 +520,11 @@ def validate_wom(check: _Checker) -> None:
                 "churn_rate", "attitude_decay", "complaint_threshold", "promoter_threshold"):
         check.prob(f"model.{key}")
     check.within("model.media_tone", -1.0, 1.0)
+    check.at_least("model.initial_aware_count", 0)
+    n = _graph_size(check.cfg.graph)
+    if n is not None and check.cfg.model.initial_aware_count > n:
+        check.fail("model.initial_aware_count", check.cfg.model.initial_aware_count,
+                   f"0 .. graph.n={n}")
     check.within("model.purchase_midpoint", -1.0, 1.0)
     check.at_least("model.quality_noise", 0.0)
     check.at_least("model.negativity_bias", 1.0)
@@ -469,6 +543,9 @@ def validate_strategies(check: _Checker) -> None:
     """Check budgets and each configured strategy's parameters."""
     cfg = check.cfg
     active = [name for name in STRATEGY_SCHEMAS if _get(cfg, f"strategy.{name}") is not None]
+    if active and cfg.model.name != "wom":
+        check.fail("strategy", "[" + ",".join(active) + "]",
+                   f"no strategy with model={cfg.model.name} (strategies act on model=wom)")
     if cfg.budget is not None:
         check.at_least("budget", 0.0)
     for name, share in cfg.budget_shares.items():
@@ -533,6 +610,27 @@ def validate_strategies(check: _Checker) -> None:
         check.within("strategy.ads.tone", -1.0, 1.0)
 
 
+def validate_preset(check: _Checker) -> None:
+    """Check a diffusion preset's parameters."""
+    m = check.cfg.model
+    check.one_of("model.name", ("wom", *PRESET_SCHEMAS))
+    for key in ("p", "q", "beta", "gamma", "phi"):
+        if key in m:
+            check.prob(f"model.{key}")
+    n = _graph_size(check.cfg.graph)
+    for key in ("seeds", "initial_infected"):
+        if key in m:
+            check.at_least(f"model.{key}", 1)
+            if n is not None and m[key] > n:
+                check.fail(f"model.{key}", m[key], f"1 .. graph.n={n}")
+    if "seed_ids" in m and m.seed_ids is not None and len(m.seed_ids) == 0:
+        check.fail("model.seed_ids", [], "a non-empty list of node ids, or null")
+
+
+def _graph_size(g: Any) -> int | None:
+    return None if g.kind == "file" else int(g.n)
+
+
 def validate(cfg: Any) -> None:
     """Check every value of a composed config; raise ConfigError naming the first bad key."""
     check = _Checker(cfg)
@@ -545,4 +643,6 @@ def validate(cfg: Any) -> None:
         validate_trait(check, f"population.{trait}")
     if cfg.model.name == "wom":
         validate_wom(check)
+    else:
+        validate_preset(check)
     validate_strategies(check)

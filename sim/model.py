@@ -79,6 +79,8 @@ class WomModel(mesa.Model):
 
     def _initial_awareness(self, rng: np.random.Generator) -> None:
         aware = rng.random(self.graph.n) < self.params.initial_aware
+        if self.params.initial_aware_count:
+            aware[rng.choice(self.graph.n, self.params.initial_aware_count, replace=False)] = True
         self.state.aware[aware] = True
         self.state.attitude[aware] = self.params.media_tone
         self.state.last_news[aware] = 0

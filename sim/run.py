@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim import __version__
 from sim.config import validate
+from sim.diffusion import PRESET_COLUMNS, DiffusionModel, preset_metrics
 from sim.graphs import Graph, build_graph
 from sim.io import atomic_write_json, atomic_write_text
 from sim.metrics import TIMESERIES_COLUMNS, conversions_table, final_metrics
@@ -54,11 +55,14 @@ def _to_object(node: Any) -> Any:
     return OmegaConf.to_object(node) if isinstance(node, DictConfig) else node
 
 
-def build_model(cfg: Any, graph: Graph | None = None) -> WomModel:
-    """Validate ``cfg`` and build its model (and graph, from the graph stream, unless given)."""
+def build_model(cfg: Any, graph: Graph | None = None) -> WomModel | DiffusionModel:
+    """Validate ``cfg`` and build its model (and graph, from the graph stream, unless given):
+    a :class:`WomModel` for ``model=wom``, else a :class:`DiffusionModel` preset."""
     validate(cfg)
     if graph is None:
         graph = build_graph(_to_object(cfg.graph), Streams(cfg.seed).get("graph"))
+    if cfg.model.name != "wom":
+        return DiffusionModel(graph, _to_object(cfg.model), seed=cfg.seed)
     strategies = build_strategies(cfg.strategy, cfg.budget, cfg.budget_shares)
     return WomModel(graph, _to_object(cfg.model), _to_object(cfg.population), seed=cfg.seed,
                     engine=cfg.engine, strategies=strategies)
@@ -102,16 +106,21 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
     model = build_model(cfg)
     show = progress and model.graph.n * cfg.steps >= 5_000_000
     model.run(cfg.steps, Progress(cfg.steps, enabled=show))
-    metrics = final_metrics(model, model.records)
+    if isinstance(model, DiffusionModel):
+        metrics, columns = preset_metrics(model), PRESET_COLUMNS
+        conversions = pd.DataFrame(columns=["day", "consumer", "source", "converted_by"])
+    else:
+        metrics, columns = final_metrics(model, model.records), TIMESERIES_COLUMNS
+        conversions = conversions_table(model)
     metrics.update(seed=int(cfg.seed), steps=int(cfg.steps), n=model.graph.n,
                    edges=model.graph.num_edges, graph=model.graph.name, engine=cfg.engine,
                    model=cfg.model.name, version=__version__, git_commit=git_commit())
-    timeseries = pd.DataFrame(model.records, columns=list(TIMESERIES_COLUMNS))
+    timeseries = pd.DataFrame(model.records, columns=list(columns))
     artifacts: dict = {}
     for strategy in model.strategies:
         artifacts.update(strategy.artifacts(model))
     metrics["strategies"] = [st.name for st in model.strategies]
-    return RunResult(metrics=metrics, timeseries=timeseries, conversions=conversions_table(model),
+    return RunResult(metrics=metrics, timeseries=timeseries, conversions=conversions,
                      artifacts=artifacts, model=model)
 
 
@@ -132,7 +141,14 @@ def write_outputs(result: RunResult, outdir: str | Path) -> None:
 
 def summary_table(metrics: dict) -> str:
     """A short human-readable table of the headline figures."""
-    rows = [
+    if metrics["model"] != "wom":
+        return _table([
+            ("model", metrics["model"]), ("graph", metrics["graph"]),
+            ("nodes", f"{metrics['n']:,}"), ("days", metrics["steps"]),
+            ("reach", _pct(metrics["reach"])), ("active now", _pct(metrics["active"])),
+            ("peak active", f"{_pct(metrics['peak_active'])} on day {metrics['peak_step']}"),
+        ])
+    return _table([
         ("graph", metrics["graph"]),
         ("consumers", f"{metrics['n']:,}"),
         ("days", metrics["steps"]),
@@ -147,7 +163,10 @@ def summary_table(metrics: dict) -> str:
          metrics["time_to_half_reach"] is not None else "never"),
         ("messages + / -", f"{metrics['positive_messages']:,} / {metrics['negative_messages']:,}"),
         ("cost", f"{metrics['cost']:,.2f}"),
-    ]
+    ])
+
+
+def _table(rows: list[tuple[str, Any]]) -> str:
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
 

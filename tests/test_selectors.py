@@ -203,6 +203,7 @@ def test_ic_spread_agrees_with_exact(seed):
 GREEDY_PAIR_TOLERANCE = 0.96
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("seed", range(10))
 def test_greedy_pair_close_to_best_pair(seed):
     g, ep = small_random_graph(seed)
@@ -237,6 +238,7 @@ def test_greedy_continues_by_degree_when_coverage_runs_out():
 GREEDY_VS_DEGREE = 0.97
 
 
+@pytest.mark.validation
 def test_greedy_and_degree_beat_random_on_ba():
     g = Graph.from_networkx(nx.barabasi_albert_graph(500, 2, seed=1))
     ep = np.full(g.nnz, 0.1)

@@ -28,3 +28,28 @@ class SweepSummary(Callback):
         atomic_write_text(sweep_dir / "summary.csv", summary.to_csv(index=False))
         print(f"\n{len(runs)} runs, means with 95% intervals over seeds ({sweep_dir}):")
         print(table)
+
+
+class SweepReport(Callback):
+    """At the end of a multirun, build the sweep's report (report.html, report.md, figures,
+    runs.parquet, timeseries.parquet) in the sweep directory.
+
+    Parameters
+    ----------
+    baseline : str, optional
+        The condition that paired differences are taken against (e.g. ``"strategy=none"``).
+    """
+
+    def __init__(self, baseline: str | None = None):
+        self.baseline = baseline
+
+    def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
+        from sim.report.build import build_report
+
+        sweep_dir = Path(config.hydra.sweep.dir)
+        try:
+            html = build_report(sweep_dir, baseline=self.baseline)
+        except ValueError as err:  # e.g. no finished runs: report it, keep the runs
+            print(f"womsim: report not built: {err}")
+            return
+        print(f"report: {html}")

@@ -46,8 +46,26 @@ def plot_sentiment(df: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+def plot_diffusion(df: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """A diffusion preset's reach (ever active) and currently active fraction against day."""
+    ax = _axes(ax)
+    ax.plot(df["step"], df["reach"], label="reach (ever active)")
+    ax.plot(df["step"], df["active"], label="active now")
+    ax.set(xlabel="day", ylabel="fraction of nodes", ylim=(0, 1.02), title="Diffusion")
+    ax.legend(loc="best")
+    ax.grid(alpha=0.3)
+    return ax
+
+
 def timeseries_figure(df: pd.DataFrame, title: str = "") -> Figure:
-    """A two-panel figure: reach and customers; sentiment."""
+    """The word-of-mouth model: two panels (reach and customers; sentiment). A diffusion preset
+    (no ``customers`` column): one panel of reach and active."""
+    if "customers" not in df:
+        fig = Figure(figsize=(6, 4.2), layout="constrained")
+        plot_diffusion(df, ax=fig.subplots())
+        if title:
+            fig.suptitle(title)
+        return fig
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     left, right = fig.subplots(1, 2)
     plot_reach(df, ax=left)

@@ -40,6 +40,7 @@ from sim.population import (
     Traits,
     sentiment_codes,
 )
+from sim.rules.csr import row_entries
 from sim.rules.draws import DayDraws
 from sim.rules.levers import Levers
 
@@ -190,14 +191,9 @@ def top_persuaders(net: TalkMatrices, posted: np.ndarray, heard: np.ndarray,
     """
     senders = np.flatnonzero(posted)
     indptr, indices, weights = net.weights.indptr, net.weights.indices, net.weights.data
-    starts, stops = indptr[senders], indptr[senders + 1]
-    lengths = stops - starts
-    if lengths.sum() == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    entry = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    entry = row_entries(indptr, senders)
     receiver = indices[entry].astype(np.int64)
-    sender = np.repeat(senders, lengths)
+    sender = np.repeat(senders, indptr[senders + 1] - indptr[senders])
     score = weights[entry] * cred[sender]
     keep = heard[receiver]
     receiver, sender, score = receiver[keep], sender[keep], score[keep]

@@ -1,0 +1,512 @@
+"""Read a sweep directory's result files into tables (runs, time series, conversions, failures).
+
+A sweep directory (``womsim -m ...``) holds Hydra's ``multirun.yaml`` and one sub-directory per
+job. A finished job has ``metrics.json`` (plus ``timeseries.csv``, ``conversions.csv`` and
+``.hydra/``); a failed one has ``error.json`` instead; an unfinished one has neither. This module
+only reads those files: it never imports the model or runs a simulation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.io import atomic_write
+from sim.report.stats import SOURCES
+
+#: override prefixes that do not define a condition
+SKIP_IN_CONDITION = ("seed=", "hydra.", "+hydra.", "+experiment=", "experiment=")
+
+#: metrics.json entries that describe the run rather than measure it (shown in the headline)
+INFO_KEYS = ("graph", "n", "edges", "steps", "engine", "model", "version", "git_commit")
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ReportError(ValueError):
+    """A problem with the input of a report (no such directory, no finished runs, unknown
+    baseline...): reported in one line, never with a traceback."""
+
+
+@dataclass(frozen=True)
+class Collected:
+    """Everything read from a sweep directory.
+
+    Attributes
+    ----------
+    sweep_dir : Path
+        The directory read.
+    runs : DataFrame
+        One row per finished run: ``job, job_num, condition, seed``, one column per override key
+        (typed values), then every flat entry of metrics.json.
+    timeseries : DataFrame
+        Tidy time series: ``job, condition, seed, step`` and the columns of timeseries.csv.
+    conversions : DataFrame
+        Purchases per run and source: ``job, condition, seed, source, count`` (zeros included).
+    failed : list of dict
+        Failed jobs: ``job, job_num, condition, overrides, type, error`` (the error's first line).
+    params : list of str
+        Swept parameters: override keys (other than seed) whose values differ between runs.
+    unfinished : list of str
+        Job directories with neither metrics.json nor error.json.
+    shared_config : dict
+        The part of the jobs' ``.hydra/config.yaml`` that is the same in every finished job.
+    varying_config : list of str
+        Dotted config keys whose values differ between jobs (a key's sub-keys left out).
+    command : str or None
+        The sweep's command line, rebuilt from multirun.yaml.
+    """
+
+    sweep_dir: Path
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    conversions: pd.DataFrame
+    failed: list[dict] = field(default_factory=list)
+    params: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
+    shared_config: dict = field(default_factory=dict)
+    varying_config: list[str] = field(default_factory=list)
+    command: str | None = None
+
+    @property
+    def conditions(self) -> list[str]:
+        """Condition labels in order of first appearance (job number order)."""
+        return list(pd.unique(self.runs["condition"]))
+
+    @property
+    def seeds(self) -> list:
+        """Distinct seeds, ascending."""
+        return sorted(pd.unique(self.runs["seed"].dropna()))
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Condition -> short label made of the swept parameters only (the full label when
+        that would not tell conditions apart)."""
+        return short_labels(self.runs, self.params)
+
+    @property
+    def shared_overrides(self) -> list[str]:
+        """``key=value`` overrides that every condition has (not swept, not the seed)."""
+        tokens = [set(c.split()) for c in self.conditions]
+        common = set.intersection(*tokens) if tokens else set()
+        return [t for t in self.conditions[0].split() if t in common] if tokens else []
+
+    def info(self, key: str) -> list:
+        """Distinct values of a descriptive metrics.json entry (e.g. ``"graph"``) over the runs."""
+        column = f"{key}_metric" if f"{key}_metric" in self.runs else key
+        if column not in self.runs:
+            return []
+        return list(pd.unique(self.runs[column].dropna()))
+
+
+def condition_label(overrides: list[str]) -> str:
+    """The overrides that define a job's condition: all but the seed, the experiment preset
+    and hydra.* settings, joined by spaces; ``(default)`` when none is left."""
+    keep = [str(o) for o in overrides if not str(o).startswith(SKIP_IN_CONDITION)]
+    return " ".join(keep) if keep else "(default)"
+
+
+def parse_override(override: str) -> tuple[str, Any] | None:
+    """``"+model.quality=0.6"`` -> ``("model.quality", 0.6)``; None for deletions (``~key``)
+    and entries without ``=``. Values are typed with :func:`parse_value`."""
+    key, sep, value = str(override).partition("=")
+    if not sep or key.startswith("~"):
+        return None
+    return key.lstrip("+"), parse_value(value)
+
+
+def parse_value(text: str) -> Any:
+    """Type an override's value: int, float, bool or None when it reads as one, else the string
+    (outer quotes removed)."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    lowered = text.lower()
+    if lowered in ("null", "none", "~"):
+        return None
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def collect(sweep_dir: str | Path, *, out: str | Path | None = None,
+            write: bool = True) -> Collected:
+    """Read every job of a sweep directory into tables, and save them as Parquet.
+
+    Parameters
+    ----------
+    sweep_dir : str or Path
+        The sweep directory (``hydra.sweep.dir``).
+    out : str or Path, optional
+        Where ``runs.parquet`` and ``timeseries.parquet`` go (default: ``sweep_dir``).
+    write : bool
+        Whether to write the Parquet files (atomically).
+
+    Returns
+    -------
+    Collected
+        The runs, time series, conversions, failures and swept parameters.
+
+    Raises
+    ------
+    ReportError
+        If ``sweep_dir`` is not a directory or holds no finished run.
+    """
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.exists():
+        raise ReportError(f"no such sweep directory: {sweep_dir}")
+    if not sweep_dir.is_dir():
+        raise ReportError(f"not a directory: {sweep_dir}")
+    finished, failed, unfinished = _scan_jobs(sweep_dir)
+    if not finished:
+        detail = f" ({len(failed)} failed)" if failed else ""
+        raise ReportError(f"no finished runs (metrics.json) under {sweep_dir}{detail}")
+    runs, params = _runs_frame(finished)
+    shared, varying = shared_config([job["dir"] for job in finished])
+    collected = Collected(
+        sweep_dir=sweep_dir, runs=runs, timeseries=_timeseries_frame(finished),
+        conversions=_conversions_frame(finished), failed=failed, params=params,
+        unfinished=unfinished, shared_config=shared, varying_config=varying,
+        command=sweep_command(sweep_dir))
+    if write:
+        write_tables(collected, out if out is not None else sweep_dir)
+    return collected
+
+
+def collect_runs(sweep_dir: str | Path) -> pd.DataFrame:
+    """One row per finished job under ``sweep_dir``: ``job, job_num, condition, seed``, the
+    override keys and the flat (number, string or null) entries of its metrics.json; an empty
+    DataFrame when there is none. Reads metrics only (no time series), writes nothing."""
+    finished, _, _ = _scan_jobs(Path(sweep_dir))
+    return _runs_frame(finished)[0] if finished else pd.DataFrame()
+
+
+def write_tables(collected: Collected, out: str | Path) -> list[Path]:
+    """Write ``runs.parquet`` and ``timeseries.parquet`` into ``out`` atomically."""
+    out = Path(out)
+    return [_write_parquet(collected.runs, out / "runs.parquet"),
+            _write_parquet(collected.timeseries, out / "timeseries.parquet")]
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> Path:
+    def write(tmp: str) -> None:
+        df.to_parquet(tmp, index=False)
+
+    return atomic_write(path, write)
+
+
+def resolve_baseline(conditions: list[str], baseline: str | None = None) -> str:
+    """The condition to compare against.
+
+    Parameters
+    ----------
+    conditions : list of str
+        Condition labels in order.
+    baseline : str, optional
+        A condition label, or some of its ``key=value`` overrides in any order (e.g.
+        ``"strategy=none"`` for ``"strategy=none graph.n=500"``). Default: the first condition
+        with ``strategy=none`` if any, else the first condition.
+
+    Returns
+    -------
+    str
+        The matching condition label.
+
+    Raises
+    ------
+    ReportError
+        If ``baseline`` matches no condition or several.
+    """
+    if baseline is None:
+        return next((c for c in conditions if "strategy=none" in c.split()), conditions[0])
+    if baseline in conditions:
+        return baseline
+    wanted = set(baseline.split())
+    matches = [c for c in conditions if wanted <= set(c.split())]
+    if len(matches) == 1:
+        return matches[0]
+    choices = "; ".join(conditions)
+    if not matches:
+        raise ReportError(f"unknown baseline {baseline!r}: the conditions are {choices}")
+    raise ReportError(f"ambiguous baseline {baseline!r}: it matches {'; '.join(matches)}")
+
+
+def short_labels(runs: pd.DataFrame, params: list[str]) -> dict[str, str]:
+    """Condition -> ``key=value`` of the swept parameters only, in override order."""
+    conditions = list(pd.unique(runs["condition"]))
+    if not params:
+        return {c: c for c in conditions}
+    keys = set(params)
+    labels = {}
+    for condition in conditions:
+        tokens = [t for t in condition.split() if t.partition("=")[0].lstrip("+") in keys]
+        labels[condition] = " ".join(tokens) or condition
+    if len(set(labels.values())) < len(labels):
+        return {c: c for c in conditions}
+    return labels
+
+
+# --- reading jobs -----------------------------------------------------------------------------
+
+def _scan_jobs(sweep_dir: Path) -> tuple[list[dict], list[dict], list[str]]:
+    """Finished jobs (dicts with dir, job, job_num, overrides, condition, metrics), failed jobs
+    and unfinished job names, in job number order."""
+    finished, failed, unfinished = [], [], []
+    for job_dir in sorted(p for p in sweep_dir.iterdir() if p.is_dir()):
+        has_metrics = (job_dir / "metrics.json").exists()
+        has_error = (job_dir / "error.json").exists()
+        if not (has_metrics or has_error):
+            if (job_dir / ".hydra").is_dir():
+                unfinished.append(job_dir.name)
+            continue
+        job = _job_record(job_dir)
+        if has_metrics:
+            try:
+                job["metrics"] = json.loads((job_dir / "metrics.json").read_text())
+                finished.append(job)
+                continue
+            except (OSError, ValueError) as err:
+                job["error_record"] = {"type": type(err).__name__,
+                                       "error": f"unreadable metrics.json: {err}"}
+        failed.append(_failure(job_dir, job))
+    key = _job_order
+    return sorted(finished, key=key), sorted(failed, key=key), unfinished
+
+
+def _job_order(job: dict) -> tuple[int, str]:
+    num = job["job_num"]
+    return (num if num >= 0 else 1 << 30, job["job"])
+
+
+def _job_record(job_dir: Path) -> dict:
+    overrides = _read_overrides(job_dir)
+    return {"dir": job_dir, "job": job_dir.name, "job_num": job_num(job_dir),
+            "overrides": overrides, "condition": condition_label(overrides)}
+
+
+def _read_overrides(job_dir: Path) -> list[str]:
+    path = job_dir / ".hydra" / "overrides.yaml"
+    if not path.exists():
+        return []
+    try:
+        loaded = yaml.load(path.read_text(), Loader=_LOADER)
+    except (OSError, yaml.YAMLError):
+        return []
+    return [str(o) for o in loaded] if isinstance(loaded, list) else []
+
+
+def _failure(job_dir: Path, job: dict) -> dict:
+    record = job.get("error_record")
+    if record is None:
+        try:
+            record = json.loads((job_dir / "error.json").read_text())
+        except (OSError, ValueError) as err:
+            record = {"type": type(err).__name__, "error": f"unreadable error.json: {err}"}
+    overrides = job["overrides"] or [str(o) for o in record.get("overrides") or []]
+    message = str(record.get("error", "")).strip().splitlines()
+    return {"job": job["job"], "job_num": job["job_num"], "condition": condition_label(overrides),
+            "overrides": overrides, "type": str(record.get("type") or "Error"),
+            "error": message[0] if message else ""}
+
+
+def job_num(job_dir: Path) -> int:
+    """The job's number in its sweep (launch order), from .hydra/hydra.yaml; -1 if unknown."""
+    path = job_dir / ".hydra" / "hydra.yaml"
+    if not path.exists():
+        return -1
+    for line in path.read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("num:"):
+            try:
+                return int(stripped.split(":", 1)[1])
+            except ValueError:
+                return -1
+    return -1
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def _runs_frame(finished: list[dict]) -> tuple[pd.DataFrame, list[str]]:
+    """The runs table and the swept parameters."""
+    overrides = [_typed_overrides(job["overrides"]) for job in finished]
+    metrics = [{k: v for k, v in job["metrics"].items() if not isinstance(v, dict | list)}
+               for job in finished]
+    keys = [k for k in dict.fromkeys(k for o in overrides for k in o) if k != "seed"]
+    params = [k for k in keys if len({repr(o.get(k, _MISSING)) for o in overrides}) > 1]
+    renamed = _renamed_metrics(keys, overrides, metrics)
+    rows = []
+    for job, typed, flat in zip(finished, overrides, metrics, strict=True):
+        row = {"job": job["job"], "job_num": job["job_num"], "condition": job["condition"],
+               "seed": flat.get("seed", typed.get("seed"))}
+        row.update({k: typed.get(k) for k in keys})
+        row.update({renamed.get(k, k): v for k, v in flat.items() if k != "seed"})
+        rows.append(row)
+    runs = pd.DataFrame(rows)
+    for column in runs.columns:
+        runs[column] = _uniform_column(runs[column])
+    return runs, params
+
+
+def _renamed_metrics(keys: list[str], overrides: list[dict], metrics: list[dict]) -> dict:
+    """Metrics named like an override key but with other values (e.g. ``graph``: ``ba`` as an
+    override, ``ba(n=400, m=3)`` as a metric) are kept as ``<name>_metric``."""
+    renamed = {}
+    for key in keys:
+        if any(key in m for m in metrics) and any(
+                m.get(key) != o.get(key) for m, o in zip(metrics, overrides, strict=True)):
+            renamed[key] = f"{key}_metric"
+    return renamed
+
+
+_MISSING = object()
+
+
+def _typed_overrides(overrides: list[str]) -> dict[str, Any]:
+    typed = {}
+    for override in overrides:
+        if str(override).startswith(SKIP_IN_CONDITION[1:]):
+            continue
+        parsed = parse_override(override)
+        if parsed is not None:
+            typed[parsed[0]] = parsed[1]
+    return typed
+
+
+def _uniform_column(column: pd.Series) -> pd.Series:
+    """A column Parquet can store: numbers stay numbers, booleans booleans, a mix becomes text."""
+    values = column.dropna()
+    if values.empty:
+        return column.astype(float)
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return column
+    kinds = {_kind(v) for v in values}
+    if kinds == {"number"}:
+        return pd.to_numeric(column)
+    if len(kinds) == 1:
+        return column
+    return column.map(lambda v: None if v is None or v is pd.NA or v != v else str(v))
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "text"
+
+
+def _timeseries_frame(finished: list[dict]) -> pd.DataFrame:
+    frames = []
+    for job in finished:
+        path = job["dir"] / "timeseries.csv"
+        if not path.exists():
+            continue
+        df = pd.read_csv(path)
+        df.insert(0, "seed", job["metrics"].get("seed"))
+        df.insert(0, "condition", job["condition"])
+        df.insert(0, "job", job["job"])
+        frames.append(df)
+    if not frames:
+        return pd.DataFrame(columns=["job", "condition", "seed", "step"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _conversions_frame(finished: list[dict]) -> pd.DataFrame:
+    """Purchases per run and source, from conversions.csv (metrics.json counts if missing)."""
+    rows = []
+    for job in finished:
+        counts = _conversion_counts(job)
+        for source in [*SOURCES, *sorted(set(counts) - set(SOURCES))]:
+            rows.append({"job": job["job"], "condition": job["condition"],
+                         "seed": job["metrics"].get("seed"), "source": source,
+                         "count": int(counts.get(source, 0))})
+    return pd.DataFrame(rows, columns=["job", "condition", "seed", "source", "count"])
+
+
+def _conversion_counts(job: dict) -> dict[str, int]:
+    path = job["dir"] / "conversions.csv"
+    if path.exists():
+        try:
+            sources = pd.read_csv(path, usecols=["source"])["source"]
+            return {str(k): int(v) for k, v in sources.value_counts().items()}
+        except (OSError, ValueError):
+            pass
+    metrics = job["metrics"]
+    return {s: int(metrics[s]) for s in SOURCES if isinstance(metrics.get(s), int | float)}
+
+
+# --- configuration and command ----------------------------------------------------------------
+
+def shared_config(job_dirs: list[Path]) -> tuple[dict, list[str]]:
+    """The part of the jobs' ``.hydra/config.yaml`` that is identical in all of them, and the
+    dotted keys that differ (or exist in some jobs only)."""
+    flats = []
+    for job_dir in job_dirs:
+        path = job_dir / ".hydra" / "config.yaml"
+        if path.exists():
+            try:
+                flats.append(_flatten(yaml.load(path.read_text(), Loader=_LOADER) or {}))
+            except (OSError, yaml.YAMLError):
+                continue
+    if not flats:
+        return {}, []
+    keys = list(dict.fromkeys(k for flat in flats for k in flat))
+    varying = [k for k in keys if len({repr(flat.get(k, _MISSING)) for flat in flats}) > 1]
+    varying_set = set(varying)
+    shared = _unflatten({k: flats[0][k] for k in keys if k not in varying_set})
+    tops = [k for k in varying if not any(k[:i] in varying_set for i in range(1, len(k)))]
+    return shared, [dotted(k) for k in tops]
+
+
+def _flatten(node: Any, prefix: tuple = ()) -> dict[tuple, Any]:
+    """Nested mappings -> {key path: leaf}; lists and empty mappings are leaves."""
+    if isinstance(node, dict) and node:
+        out: dict[tuple, Any] = {}
+        for key, value in node.items():
+            out.update(_flatten(value, (*prefix, key)))
+        return out
+    return {prefix: node}
+
+
+def _unflatten(flat: dict[tuple, Any]) -> dict:
+    root: dict = {}
+    for path, value in flat.items():
+        if not path:
+            continue
+        node = root
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return root
+
+
+def sweep_command(sweep_dir: Path) -> str | None:
+    """``womsim -m <task overrides> <sweeper params>`` from the sweep's multirun.yaml, or None."""
+    path = Path(sweep_dir) / "multirun.yaml"
+    if not path.exists():
+        return None
+    try:
+        saved = yaml.load(path.read_text(), Loader=_LOADER) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    hydra = saved.get("hydra") or {}
+    task = [str(o) for o in (hydra.get("overrides") or {}).get("task") or []]
+    params = (hydra.get("sweeper") or {}).get("params") or {}
+    swept = [f"{k}={v}" for k, v in params.items() if not any(o.startswith(f"{k}=") for o in task)]
+    return " ".join(["womsim", "-m", *task, *swept])
+
+
+def dotted(path: tuple) -> str:
+    """A key path as ``a.b.c``."""
+    return ".".join(str(k) for k in path)
+
