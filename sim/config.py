@@ -115,6 +115,14 @@ GRAPH_SCHEMAS: dict[str, type[GraphConfig]] = {
     "file": FileGraphConfig,
 }
 
+def config_for_graph(kind: str, **values: Any) -> GraphConfig:
+    """A graph config of the given kind with its defaults and ``values`` (e.g. ``n=500``)."""
+    if kind not in GRAPH_SCHEMAS:
+        raise ConfigError(f"graph.kind={kind!r} is invalid: allowed one of "
+                          + ", ".join(GRAPH_SCHEMAS))
+    return GRAPH_SCHEMAS[kind](**values)
+
+
 # --------------------------------------------------------------------------------------------
 # population traits
 

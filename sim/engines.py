@@ -23,7 +23,7 @@ class VectorizedEngine:
     name = "vectorized"
 
     def __init__(self, model: WomModel):
-        self.net = wom.TalkMatrices.build(model.graph, model.params.attention)
+        self.scratch = wom.TalkScratch(model.graph.n)
 
     def start_day(self, model: WomModel) -> None:
         """Nothing to prepare: the phases allocate what they produce."""
@@ -35,7 +35,7 @@ class VectorizedEngine:
         wom.experience(m.state, m.traits, m.draws, m.params, m.day)
 
     def talk(self, m: WomModel) -> None:
-        wom.talk(m.state, m.traits, self.net, m.draws, m.levers, m.params, m.day)
+        wom.talk(m.state, m.traits, m.graph, m.draws, m.levers, m.params, m.day, self.scratch)
 
     def adoption(self, m: WomModel) -> None:
         wom.adoption(m.state, m.draws, m.params, m.day)

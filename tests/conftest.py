@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hydra import compose, initialize_config_dir
 
+from sim.compose import compose_config
 from sim.config import register_configs
 from sim.graphs import Graph
 
@@ -20,8 +20,7 @@ register_configs()
 
 def make_config(*overrides: str):
     """The composed default config with ``overrides`` (Hydra override syntax)."""
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        return compose(config_name="config", overrides=list(overrides))
+    return compose_config(*overrides)
 
 
 @pytest.fixture

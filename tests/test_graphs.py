@@ -60,7 +60,7 @@ def assert_valid(g: Graph) -> None:
     assert (a != a.T).nnz == 0
     assert a.diagonal().sum() == 0
     assert g.indptr.dtype == np.int64 and g.indices.dtype == np.int32
-    assert g.weights.dtype == np.float64
+    assert g.weights.dtype == np.float32
     assert np.all(g.weights > 0) and np.all(g.weights <= 1)
     assert np.array_equal(g.degree, np.diff(g.indptr))
 
@@ -79,7 +79,7 @@ def test_from_edges_merges_duplicates_and_drops_self_loops():
     g = Graph.from_edges(4, [0, 1, 2, 2, 3], [1, 0, 2, 3, 2], [0.2, 0.7, 1.0, 0.5, 0.4])
     assert_valid(g)
     assert g.n == 4 and g.num_edges == 2 and g.nnz == 4
-    assert g.neighbors(0).tolist() == [1] and g.tie_weights(0).tolist() == [0.7]
+    assert g.neighbors(0).tolist() == [1] and g.tie_weights(0).tolist() == [np.float32(0.7)]
     assert g.neighbors(2).tolist() == [3] and g.tie_weights(3).tolist() == [0.5]
     assert g.degree.tolist() == [1, 1, 1, 1]
 
@@ -105,7 +105,7 @@ def test_from_edges_matches_dense_reference():
                 dense[u, v] = dense[v, u] = max(dense[u, v], x)
         g = Graph.from_edges(n, src, dst, w)
         assert_valid(g)
-        assert np.array_equal(g.to_scipy().toarray(), dense)
+        assert np.array_equal(g.to_scipy().toarray(), dense.astype(np.float32))
 
 
 def test_from_edges_rejects_out_of_range_ids():
@@ -130,9 +130,10 @@ def test_edges_and_with_edge_weights_are_symmetric():
     w = np.linspace(0.1, 0.6, g.num_edges)
     h = g.with_edge_weights(w)
     assert_valid(h)
-    assert np.array_equal(h.edges()[2], w)
+    w32 = w.astype(np.float32)  # weights are stored in single precision
+    assert np.array_equal(h.edges()[2], w32)
     dense = h.to_scipy().toarray()
-    assert np.all(dense[u, v] == w) and np.all(dense[v, u] == w)
+    assert np.all(dense[u, v] == w32) and np.all(dense[v, u] == w32)
 
 
 def test_networkx_round_trip_and_labels():
@@ -292,7 +293,7 @@ def test_strong_tie_share():
     cfg = ERGraphConfig(n=4000, mean_degree=8.0, strong_tie_share=0.25, weak_tie_weight=0.4)
     g = build_graph(cfg, rng(0))
     _, _, w = g.edges()
-    assert set(np.unique(g.weights).tolist()) == {0.4, 1.0}
+    assert set(np.unique(g.weights).tolist()) == {float(np.float32(0.4)), 1.0}
     sd = math.sqrt(0.25 * 0.75 / w.size)
     assert abs(np.mean(w == 1.0) - 0.25) < 6 * sd
 
@@ -303,7 +304,7 @@ def test_tie_strength_extremes():
                                                         weak_tie_weight=0.3), rng(0))
     all_weak = assign_tie_strength(g, SimpleNamespace(strong_tie_share=0.0,
                                                       weak_tie_weight=0.3), rng(0))
-    assert np.all(all_strong.weights == 1.0) and np.all(all_weak.weights == 0.3)
+    assert np.all(all_strong.weights == 1.0) and np.all(all_weak.weights == np.float32(0.3))
 
 
 # ------------------------------------------------------------------------------------------
@@ -327,7 +328,7 @@ def test_load_hepth_with_comment_and_repeated_edges():
 def test_file_kind_draws_ties_for_unweighted_files():
     g = build_graph(FileGraphConfig(path=str(DATA / "ca-HepTh-lcc.txt"), strong_tie_share=0.5,
                                     weak_tie_weight=0.2), rng(0))
-    assert set(np.unique(g.weights).tolist()) == {0.2, 1.0}
+    assert set(np.unique(g.weights).tolist()) == {float(np.float32(0.2)), 1.0}
 
 
 def test_csv_with_header_and_weights(tmp_path):

@@ -68,7 +68,7 @@ def test_timeseries_has_one_row_per_step_from_zero():
     ("graph=sbm", "model.negativity_bias=3", "population.talkativeness.mean=0.4"),
 ])
 def test_agent_engine_matches_vectorized_draw_for_draw(seed, overrides):
-    cfgs = [make_config("graph.n=150", "steps=40", f"seed={seed}", f"engine={e}", *overrides)
+    cfgs = [make_config("graph.n=150", "steps=60", f"seed={seed}", f"engine={e}", *overrides)
             for e in ("vectorized", "agents")]
     fast, ref = (run(c) for c in cfgs)
     np.testing.assert_allclose(fast.timeseries.to_numpy(dtype=float),
@@ -77,7 +77,7 @@ def test_agent_engine_matches_vectorized_draw_for_draw(seed, overrides):
                  "persuader_kind", "source", "converted_by"):
         assert np.array_equal(getattr(fast.model.state, name), getattr(ref.model.state, name))
     np.testing.assert_allclose(fast.model.state.attitude, ref.model.state.attitude, atol=1e-12)
-    assert ref.metrics["adoption"] > 0
+    assert ref.metrics["reach"] > 0.05
 
 
 def test_agent_activation_order_does_not_change_results(monkeypatch):
@@ -144,3 +144,19 @@ def test_better_quality_gives_more_promoters_and_loyalty():
     (net_lo, ret_lo), (net_hi, ret_hi) = outcome(0.5), outcome(0.85)
     assert net_hi > net_lo + 0.3
     assert ret_hi > ret_lo
+
+
+def test_engines_agree_with_every_rule_and_strategy_active():
+    overrides = ("graph.n=300", "steps=60", "seed=6", "model.initial_aware=0.2",
+                 "model.quality=0.55", "model.churn_threshold=0.45",
+                 "strategy=[kol,rewards,fast_response,ads]", "budget=20000")
+    fast = run(make_config(*overrides, "engine=vectorized"))
+    ref = run(make_config(*overrides, "engine=agents"))
+    np.testing.assert_allclose(fast.timeseries.to_numpy(dtype=float),
+                               ref.timeseries.to_numpy(dtype=float), rtol=1e-9, atol=1e-12)
+    for key in ("adoption", "churn", "complaints", "complaints_recovered", "from_kol",
+                "from_referral", "from_ads", "organic", "cost"):
+        assert fast.metrics[key] == pytest.approx(ref.metrics[key]), key
+    m = ref.metrics
+    assert m["churn"] > 0 and m["complaints_recovered"] > 0 and m["from_referral"] > 0
+    assert m["from_kol"] + m["seeded"] > 0 and m["from_ads"] > 0

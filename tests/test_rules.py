@@ -104,8 +104,7 @@ def test_no_quality_failures_means_no_complaints():
 def _talk(graph, state, tr, d, p, levers=None, t=1):
     day = wom.Day(t=t)
     day.complained = np.zeros(graph.n, dtype=bool)
-    net = wom.TalkMatrices.build(graph, p.attention)
-    wom.talk(state, tr, net, d, levers or Levers.neutral(graph.n), p, day)
+    wom.talk(state, tr, graph, d, levers or Levers.neutral(graph.n), p, day)
     return day
 
 
@@ -225,8 +224,7 @@ def test_complainers_always_post_negatively():
     s.attitude[:] = 0.5
     day = wom.Day(t=1)
     day.complained = np.array([True, False])
-    net = wom.TalkMatrices.build(g, P.attention)
-    wom.talk(s, traits(2, talk=0.0), net, draws(2), Levers.neutral(2), P, day)
+    wom.talk(s, traits(2, talk=0.0), g, draws(2), Levers.neutral(2), P, day)
     assert day.posted.tolist() == [-1, 0]
 
 

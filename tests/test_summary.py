@@ -58,5 +58,5 @@ def test_strategy_comparison_experiment_prints_table(tmp_path):
     for metric in ("reach", "customers", "net_sentiment", "mean_loyalty", "retention",
                    "cost_per_customer"):
         assert metric in table
-    assert (tmp_path / "summary.csv").exists() and (tmp_path / "summary.txt").exists()
+    assert (tmp_path / "summary.txt").exists() and (tmp_path / "report.html").exists()
     assert len(list(tmp_path.glob("*/metrics.json"))) == 12

@@ -16,6 +16,8 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from sim.graphs import fast
+
 
 def _readonly(a: Any, dtype: Any = None) -> np.ndarray:
     """A read-only view of ``a`` (as a C-contiguous array of ``dtype``); ``a`` stays writable."""
@@ -34,8 +36,10 @@ class Graph:
         Row pointers: the neighbours of node ``i`` are ``indices[indptr[i]:indptr[i + 1]]``.
     indices : np.ndarray of int32, shape (nnz,)
         Neighbour ids, sorted ascending within each row; no self-loops, no duplicates.
-    weights : np.ndarray of float64, shape (nnz,)
+    weights : np.ndarray of float32, shape (nnz,)
         Tie strength of each stored entry, in (0, 1]; ``weight(u, v) == weight(v, u)``.
+        Stored in single precision to halve the memory of large graphs (other dtypes are
+        converted).
     labels : np.ndarray of shape (n,) or None
         Original node ids of a loaded graph (``labels[i]`` is the id of node ``i``): int64 when
         all ids were integers, strings otherwise. ``None`` for generated graphs.
@@ -62,7 +66,7 @@ class Graph:
     def __post_init__(self) -> None:
         indptr = _readonly(self.indptr, np.int64)
         indices = _readonly(self.indices, np.int32)
-        weights = _readonly(self.weights, np.float64)
+        weights = _readonly(self.weights, np.float32)
         if indptr.ndim != 1 or indptr.size < 1 or indptr[0] != 0:
             raise ValueError("indptr must be a 1-d array of length n + 1 starting at 0")
         nnz = int(indptr[-1])
@@ -120,7 +124,7 @@ class Graph:
         return self.indices[self.indptr[i]:self.indptr[i + 1]]
 
     def tie_weights(self, i: int) -> np.ndarray:
-        """Tie strengths of node ``i``'s ties, aligned with :meth:`neighbors` (float64 view)."""
+        """Tie strengths of node ``i``'s ties, aligned with :meth:`neighbors` (float32 view)."""
         return self.weights[self.indptr[i]:self.indptr[i + 1]]
 
     def rows(self) -> np.ndarray:
@@ -133,7 +137,7 @@ class Graph:
         Returns
         -------
         u, v : np.ndarray of int32, shape (num_edges,)
-        weight : np.ndarray of float64, shape (num_edges,)
+        weight : np.ndarray of float32, shape (num_edges,)
         """
         rows = self.rows()
         upper = self.indices > rows
@@ -149,16 +153,12 @@ class Graph:
         weighted : bool
             Value of the new graph's ``weighted`` flag.
         """
-        edge_weights = np.asarray(edge_weights, dtype=np.float64)
+        edge_weights = np.ascontiguousarray(edge_weights, dtype=np.float32)
         if edge_weights.shape != (self.num_edges,):
             raise ValueError(
                 f"edge_weights must have shape ({self.num_edges},), got {edge_weights.shape}"
             )
-        rows = self.rows()
-        upper = self.indices > rows
-        weights = np.empty(self.nnz, dtype=np.float64)
-        weights[upper] = edge_weights
-        weights[~upper] = edge_weights[_lower_order(self.indices[upper])]
+        weights = fast.symmetric_weights(self.indptr, self.indices, edge_weights)
         return replace(self, weights=weights, weighted=weighted)
 
     # ------------------------------------------------------------------------------------
@@ -167,7 +167,8 @@ class Graph:
     def to_scipy(self) -> sp.csr_array:
         """The weighted adjacency matrix as a ``scipy.sparse.csr_array`` (float64, n x n)."""
         return sp.csr_array(
-            (self.weights.copy(), self.indices.copy(), self.indptr.copy()), shape=(self.n, self.n)
+            (self.weights.astype(np.float64), self.indices.copy(), self.indptr.copy()),
+            shape=(self.n, self.n),
         )
 
     def to_networkx(self) -> nx.Graph:
@@ -199,10 +200,11 @@ class Graph:
         name: str = "",
         weighted: bool = False,
     ) -> Graph:
-        """Build a graph from an edge list (vectorised; fine for tens of millions of edges).
+        """Build a graph from an edge list (compiled; fine for tens of millions of edges).
 
         Edges are undirected: ``(u, v)`` and ``(v, u)`` are the same edge. Self-loops are
-        dropped; duplicate edges are merged, keeping the largest weight.
+        dropped; duplicate edges are merged, keeping the largest weight. Runs in linear time
+        plus a sort of each row; int32 or int64 end points are used without a copy.
 
         Parameters
         ----------
@@ -211,7 +213,8 @@ class Graph:
         src, dst : array_like of int, shape (m,)
             End points of the edges.
         weights : array_like of float, shape (m,), optional
-            Tie strength of each edge, in (0, 1]. Default 1.0 for every edge.
+            Tie strength of each edge, in (0, 1] (stored as float32). Default 1.0 for every
+            edge.
         labels : np.ndarray of shape (n,), optional
             Original node ids (see :class:`Graph`).
         name : str
@@ -224,28 +227,26 @@ class Graph:
         Graph
         """
         n = int(n)
-        src = np.asarray(src, dtype=np.int64).ravel()
-        dst = np.asarray(dst, dtype=np.int64).ravel()
+        src, dst = _index_array(src), _index_array(dst)
         if src.shape != dst.shape:
             raise ValueError(f"src and dst differ in length: {src.size} != {dst.size}")
-        if weights is None:
-            w = np.ones(src.size, dtype=np.float64)
-        else:
-            w = np.asarray(weights, dtype=np.float64).ravel()
+        if src.dtype != dst.dtype:
+            src, dst = src.astype(np.int64), dst.astype(np.int64)
+        w = None
+        if weights is not None:
+            w = np.ascontiguousarray(np.asarray(weights).ravel(), dtype=np.float32)
             if w.shape != src.shape:
                 raise ValueError(f"weights has length {w.size}, expected {src.size}")
         if n < 0 or n >= 2**31:
             raise ValueError(f"n must be in [0, 2**31), got {n}")
-        if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
-            raise ValueError(f"edge end points must lie in 0 .. {n - 1}")
-
-        keep = src != dst
-        lo = np.minimum(src, dst)[keep]
-        hi = np.maximum(src, dst)[keep]
-        if weights is None:  # duplicates merge by summing; all weights are then reset to 1
-            indptr, indices, w = _symmetric_csr(n, lo, hi, None)
+        if w is None:
+            indptr, indices, ok = fast.csr_unweighted(n, src, dst)
+            w = np.ones(indices.size, dtype=np.float32)
         else:
-            indptr, indices, w = _symmetric_csr(n, *_merge_duplicates(n, lo, hi, w[keep]))
+            indptr, indices, wbits, ok = fast.csr_weighted(n, src, dst, w.view(np.uint32))
+            w = wbits.view(np.float32)
+        if not ok:
+            raise ValueError(f"edge end points must lie in 0 .. {n - 1}")
         return cls(indptr=indptr, indices=indices, weights=w, labels=labels, name=name,
                    weighted=weighted)
 
@@ -307,17 +308,13 @@ class Graph:
             raise ValueError("rows not strictly sorted (unsorted or duplicate neighbours)")
         if not np.all((self.weights > 0) & (self.weights <= 1)):
             raise ValueError("weights outside (0, 1]")
-        upper = self.indices > rows
-        lower = ~upper
-        if 2 * int(np.count_nonzero(upper)) != self.nnz:
+        del rows, keys
+        status = fast.check_symmetric(self.indptr, self.indices, self.weights)
+        if status == 1:
             raise ValueError("structure not symmetric")
-        u, v = rows[upper], self.indices[upper]
-        order = _lower_order(v)
-        if not (np.array_equal(rows[lower], v[order])
-                and np.array_equal(self.indices[lower], u[order])):
-            raise ValueError("structure not symmetric")
-        if not np.array_equal(self.weights[lower], self.weights[upper][order]):
+        if status == 2:
             raise ValueError("weights not symmetric")
+
 
 def _labels_array(ids: list[Any]) -> np.ndarray:
     """Node ids as an array: int64 if all are integers, str if all are strings, else object."""
@@ -331,62 +328,9 @@ def _labels_array(ids: list[Any]) -> np.ndarray:
     return out
 
 
-def _merge_duplicates(
-    n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct edges ``lo < hi`` sorted by ``(lo, hi)``, each with its largest weight.
-
-    Parameters
-    ----------
-    n : int
-    lo, hi : np.ndarray of int64, shape (m,)
-        Edge end points with ``lo < hi``.
-    w : np.ndarray of float64, shape (m,)
-
-    Returns
-    -------
-    lo, hi : np.ndarray of int64, shape (k,)
-    w : np.ndarray of float64, shape (k,)
-    """
-    key = lo * np.int64(n) + hi
-    order = np.argsort(key)
-    key, w = key[order], w[order]
-    if key.size:
-        first = np.ones(key.size, dtype=bool)
-        np.not_equal(key[1:], key[:-1], out=first[1:])
-        w = np.maximum.reduceat(w, np.flatnonzero(first))
-        key = key[first]
-    return key // n, key % n, w
-
-
-def _lower_order(hi: np.ndarray) -> np.ndarray:
-    """Permutation putting edges listed by ``(lo, hi)`` into ``(hi, lo)`` order.
-
-    With the edges ``lo < hi`` sorted by ``(lo, hi)``, the entries ``(hi, lo)`` below the
-    diagonal appear in CSR order as ``edges[_lower_order(hi)]`` (a stable sort on ``hi``).
-    """
-    return np.argsort(hi, kind="stable")
-
-
-def _symmetric_csr(
-    n: int, lo: np.ndarray, hi: np.ndarray, w: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR arrays holding each edge ``lo < hi`` in both directions, rows sorted.
-
-    Uses scipy's compiled COO-to-CSR conversion (a counting sort). Repeated edges are merged
-    by summing, so either they must be distinct or ``w`` must be None (all weights 1.0).
-
-    Returns
-    -------
-    indptr : np.ndarray of int64, shape (n + 1,)
-    indices : np.ndarray of int32, shape (nnz,)
-    weights : np.ndarray of float64, shape (nnz,)
-    """
-    rows = np.concatenate([lo, hi]).astype(np.int32)
-    cols = np.concatenate([hi, lo]).astype(np.int32)
-    data = np.ones(rows.size) if w is None else np.concatenate([w, w])
-    a = sp.coo_array((data, (rows, cols)), shape=(n, n)).tocsr()
-    a.sum_duplicates()
-    a.sort_indices()
-    weights = np.ones(a.nnz) if w is None else a.data.astype(np.float64)
-    return a.indptr.astype(np.int64), a.indices.astype(np.int32), weights
+def _index_array(a: Any) -> np.ndarray:
+    """``a`` as a flat, contiguous int32 or int64 array (other dtypes become int64)."""
+    a = np.asarray(a)
+    if a.dtype != np.int32 and a.dtype != np.int64:
+        a = a.astype(np.int64)
+    return np.ascontiguousarray(a.ravel())

@@ -14,7 +14,7 @@ from sim.report.summary import collect_runs, format_table, summarise
 class SweepSummary(Callback):
     """At the end of a multirun, collect every job's metrics.json in the sweep directory and
     print the mean and 95% interval of the headline metrics per condition (the overrides other
-    than the seed). The table is also written to ``summary.txt`` and ``summary.csv`` there."""
+    than the seed). The table is also written to ``summary.txt`` there."""
 
     def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
@@ -25,7 +25,6 @@ class SweepSummary(Callback):
         summary = summarise(runs)
         table = format_table(summary)
         atomic_write_text(sweep_dir / "summary.txt", table + "\n")
-        atomic_write_text(sweep_dir / "summary.csv", summary.to_csv(index=False))
         print(f"\n{len(runs)} runs, means with 95% intervals over seeds ({sweep_dir}):")
         print(table)
 
@@ -49,7 +48,7 @@ class SweepReport(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
             html = build_report(sweep_dir, baseline=self.baseline)
-        except ValueError as err:  # e.g. no finished runs: report it, keep the runs
+        except (ValueError, OSError) as err:  # e.g. no finished runs: say so, keep the runs
             print(f"womsim: report not built: {err}")
             return
         print(f"report: {html}")

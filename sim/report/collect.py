@@ -19,11 +19,11 @@ import yaml
 from sim.io import atomic_write
 from sim.report.stats import SOURCES
 
-#: override prefixes that do not define a condition
-SKIP_IN_CONDITION = ("seed=", "hydra.", "+hydra.", "+experiment=", "experiment=")
+#: override prefixes that are not parameters of a run
+SKIP_AS_PARAMETER = ("hydra.", "+hydra.", "+experiment=", "experiment=")
 
-#: metrics.json entries that describe the run rather than measure it (shown in the headline)
-INFO_KEYS = ("graph", "n", "edges", "steps", "engine", "model", "version", "git_commit")
+#: override prefixes that do not define a condition
+SKIP_IN_CONDITION = ("seed=", *SKIP_AS_PARAMETER)
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -92,9 +92,11 @@ class Collected:
     @property
     def shared_overrides(self) -> list[str]:
         """``key=value`` overrides that every condition has (not swept, not the seed)."""
-        tokens = [set(c.split()) for c in self.conditions]
-        common = set.intersection(*tokens) if tokens else set()
-        return [t for t in self.conditions[0].split() if t in common] if tokens else []
+        tokens = [set(c.split()) for c in self.conditions if c != "(default)"]
+        if len(tokens) < len(self.conditions) or not tokens:
+            return []
+        common = set.intersection(*tokens)
+        return [t for t in self.conditions[0].split() if t in common]
 
     def info(self, key: str) -> list:
         """Distinct values of a descriptive metrics.json entry (e.g. ``"graph"``) over the runs."""
@@ -121,13 +123,13 @@ def parse_override(override: str) -> tuple[str, Any] | None:
 
 
 def parse_value(text: str) -> Any:
-    """Type an override's value: int, float, bool or None when it reads as one, else the string
-    (outer quotes removed)."""
+    """Type an override's value as Hydra reads it: int, float, bool (``true``/``false``) or None
+    (``null``) when it reads as one, else the string (outer quotes removed)."""
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
     lowered = text.lower()
-    if lowered in ("null", "none", "~"):
+    if lowered == "null":
         return None
     if lowered in ("true", "false"):
         return lowered == "true"
@@ -187,6 +189,8 @@ def collect_runs(sweep_dir: str | Path) -> pd.DataFrame:
     """One row per finished job under ``sweep_dir``: ``job, job_num, condition, seed``, the
     override keys and the flat (number, string or null) entries of its metrics.json; an empty
     DataFrame when there is none. Reads metrics only (no time series), writes nothing."""
+    if not Path(sweep_dir).is_dir():
+        return pd.DataFrame()
     finished, _, _ = _scan_jobs(Path(sweep_dir))
     return _runs_frame(finished)[0] if finished else pd.DataFrame()
 
@@ -374,7 +378,7 @@ _MISSING = object()
 def _typed_overrides(overrides: list[str]) -> dict[str, Any]:
     typed = {}
     for override in overrides:
-        if str(override).startswith(SKIP_IN_CONDITION[1:]):
+        if str(override).startswith(SKIP_AS_PARAMETER):
             continue
         parsed = parse_override(override)
         if parsed is not None:

@@ -32,6 +32,10 @@ METRIC_LABELS = {
     "churn": "churn (churned / ever customers)",
     "cost": "cost (money per run)",
     "cost_per_customer": "cost_per_customer (money)",
+    "active": "active (fraction of nodes)",
+    "peak_active": "peak_active (fraction of nodes)",
+    "peak_step": "peak_step (day)",
+    "time_to_half_reach": "time_to_half_reach (day)",
 }
 
 SOURCE_LABELS = {"from_media": "mass media", "from_ads": "ads", "organic": "organic WOM",
@@ -230,8 +234,8 @@ def plot_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, metric: str | N
     ax = _axes(ax, (max(4.8, 1.1 * cols + 2.8), max(3.2, 0.55 * rows + 1.6)))
     values = table.to_numpy(dtype=float)
     image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap, origin="lower")
-    ax.set_xticks(np.arange(cols), [_tick(v) for v in table.columns])
-    ax.set_yticks(np.arange(rows), [_tick(v) for v in table.index])
+    ax.set_xticks(np.arange(cols), [value_text(v) for v in table.columns])
+    ax.set_yticks(np.arange(rows), [value_text(v) for v in table.index])
     _annotate_cells(ax, values, image)
     ax.figure.colorbar(image, ax=ax, label=metric_label(metric))
     ax.set(xlabel=str(table.columns.name), ylabel=str(table.index.name),
@@ -341,7 +345,8 @@ def _bar_size(k: int, extra: float = 0.0) -> tuple[float, float]:
 
 
 def _label(condition: str, labels: Mapping[str, str] | None) -> str:
-    return (labels or {}).get(condition, condition)
+    """The text shown for a condition ("$" escaped: matplotlib would read it as math)."""
+    return (labels or {}).get(condition, condition).replace("$", r"\$")
 
 
 def _rows_of(table: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -372,7 +377,8 @@ def _legend(ax: Axes, entries: int) -> None:
         ax.legend(loc="best", fontsize="small")
 
 
-def _tick(value: object) -> str:
+def value_text(value: object) -> str:
+    """A parameter value as text (floats without trailing zeros)."""
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

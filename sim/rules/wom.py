@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from sim.config import WomModelConfig
 from sim.graphs import Graph
@@ -35,17 +34,15 @@ from sim.population import (
     SOURCE_CODES,
     VIA_ADS,
     VIA_MEDIA,
-    VIA_WOM,
     State,
     Traits,
-    sentiment_codes,
 )
-from sim.rules.csr import row_entries
+from sim.rules import kernels
 from sim.rules.draws import DayDraws
 from sim.rules.levers import Levers
 
 #: largest per-message reading probability, keeps log(1 - p) finite
-MAX_READ_PROB = 1.0 - 1e-12
+MAX_READ_PROB = kernels.MAX_READ_PROB
 
 
 @dataclass
@@ -83,18 +80,13 @@ def purchase_probability(attitude: np.ndarray, p: WomModelConfig) -> np.ndarray:
     return p.max_purchase_rate / (1.0 + np.exp(-logit))
 
 
-def satisfaction_of(experience: np.ndarray, expectation: np.ndarray, p: WomModelConfig):
-    """Satisfaction in [-1, 1]: disconfirmation (experience - expectation) / satisfaction_scale."""
-    return np.clip((experience - expectation) / p.satisfaction_scale, -1.0, 1.0)
-
-
 def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
     extra_awareness, attitude ads_tone)."""
     unaware = ~state.aware
-    media = unaware & (draws.media < p.media_awareness)
-    ads = unaware & ~media & (draws.media < p.media_awareness + levers.extra_awareness)
+    media = unaware & (draws.media < np.float64(p.media_awareness))
+    ads = unaware & ~media & (draws.media < np.float64(p.media_awareness + levers.extra_awareness))
     new = media | ads
     state.aware[new] = True
     state.attitude[media] = p.media_tone
@@ -108,17 +100,21 @@ def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day:
 
 
 def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
-    """Phase 2: customers who use the product today update their attitude by satisfaction."""
-    used = state.customer & (draws.use < p.usage_rate)
-    felt = np.clip(p.quality + p.quality_noise * draws.noise, 0.0, 1.0)
-    satisfaction = np.where(used, satisfaction_of(felt, traits.expectation, p), 0.0)
-    dissatisfied = used & (satisfaction <= -p.complaint_threshold)
-    complained = dissatisfied & (draws.complain < p.complaint_rate)
-    state.attitude[used] += p.experience_weight * (satisfaction[used] - state.attitude[used])
-    state.last_news[used] = day.t
-    day.used, day.satisfaction, day.complained = used, satisfaction, complained
-    day.counts["uses"] = int(used.sum())
-    day.counts["complaints"] = int(complained.sum())
+    """Phase 2: each customer uses the product w.p. usage_rate; felt quality
+    e = clip(quality + quality_noise * z, 0, 1); satisfaction s = clip((e - expectation) /
+    satisfaction_scale, -1, 1); attitude += experience_weight * (s - attitude); users with
+    s <= -complaint_threshold complain w.p. complaint_rate (kernel: :func:`kernels.experience`)."""
+    n = state.aware.size
+    day.used = np.zeros(n, dtype=bool)
+    day.satisfaction = np.zeros(n)
+    day.complained = np.zeros(n, dtype=bool)
+    kernels.experience(state.customer, draws.use, draws.noise, traits.expectation,
+                       state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
+                       p.quality_noise, p.satisfaction_scale, p.experience_weight,
+                       p.complaint_threshold, p.complaint_rate, draws.complain, day.used,
+                       day.satisfaction, day.complained)
+    day.counts["uses"] = int(day.used.sum())
+    day.counts["complaints"] = int(day.complained.sum())
 
 
 def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomModelConfig,
@@ -127,19 +123,29 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
 
     Promoters post with probability talkativeness * freshness * talk_multiplier, times
     ``hearsay_talk`` for those who never bought (they only pass on what they heard); detractors
-    with that times ``negativity_bias`` (capped at 1). Today's complainers always post negatively.
+    with that times ``negativity_bias`` (capped at 1). Today's complainers always post negatively
+    (kernel: :func:`kernels.posts`).
     """
-    codes = sentiment_codes(state.attitude, state.aware, p.promoter_threshold)
-    base = traits.talkativeness * freshness(state.last_news, day.t, p.news_memory)
-    base = base * levers.talk_multiplier * np.where(state.ever_customer, 1.0, p.hearsay_talk)
-    prob = np.where(codes < 0, np.minimum(1.0, base * p.negativity_bias), np.minimum(1.0, base))
-    posted = np.where(draws.talk < prob, codes, 0).astype(np.int8)
-    posted[day.complained] = -1
+    posted = np.zeros(state.aware.size, dtype=np.int8)
+    kernels.posts(state.aware, state.attitude, state.ever_customer, state.last_news,
+                  traits.talkativeness, levers.talk_multiplier, day.complained, draws.talk, day.t,
+                  p.promoter_threshold, p.news_memory, p.hearsay_talk, p.negativity_bias, posted)
     return posted
 
 
-def talk(state: State, traits: Traits, net: TalkMatrices, draws: DayDraws, levers: Levers,
-         p: WomModelConfig, day: Day) -> None:
+class TalkScratch:
+    """Buffers the talk kernel accumulates into (cleared again by the kernel after each day):
+    one 64-byte, cache-line-aligned row of accumulators per reader."""
+
+    def __init__(self, n: int):
+        raw = np.zeros(n * 8 + 8)
+        skip = (-raw.ctypes.data % 64) // 8
+        self.acc = raw[skip:skip + n * 8].reshape(n, 8)
+        self.touched = np.zeros(n, dtype=np.int64)
+
+
+def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
+         p: WomModelConfig, day: Day, scratch: TalkScratch | None = None) -> None:
     """Phase 3: posts reach neighbours; readers become aware and move toward the heard signal.
 
     For receiver j with posting neighbours i (tie weight w_ij, valence v_i, sender credibility
@@ -149,84 +155,29 @@ def talk(state: State, traits: Traits, net: TalkMatrices, draws: DayDraws, lever
     - W+ = sum w_ij over positive posts, W- = L * sum w_ij over negative posts;
     - signal s_j = (sum w_ij c_i over positive - L * sum w_ij c_i over negative) / (W+ + W-);
     - if read: aware, attitude += susceptibility_j * (1 - exp(-persuasion (W+ + W-))) *
-      (s_j - attitude), and the news is fresh for j.
+      (s_j - attitude), and the news is fresh for j; the reader remembers the most persuasive
+      sender (largest w_ij c_i, ties to the lowest index) and the kind of its post.
+
+    Computed from today's posters' rows (:func:`kernels.listen_push`): the cost is the number
+    of deliveries, not of ties. ``scratch`` (reused between days) saves reallocating buffers.
     """
     posted = posts(state, traits, draws, levers, p, day)
-    pos = (posted > 0).astype(np.float64)
-    neg = (posted < 0).astype(np.float64)
-    cred = traits.credibility * levers.message_credibility
-    sums = net.weights @ np.column_stack([pos, neg, pos * cred, neg * cred])
-    w_pos, w_neg = sums[:, 0], p.negativity_bias * sums[:, 1]
-    c_pos, c_neg = sums[:, 2], p.negativity_bias * sums[:, 3]
-    log_miss = net.read_log @ (pos + neg)
-    exposed = (w_pos + w_neg) > 0
-    heard = exposed & (draws.hear < -np.expm1(log_miss))
-    total = np.where(exposed, w_pos + w_neg, 1.0)
-    signal = np.where(heard, (c_pos - c_neg) / total, 0.0)
-    pull = traits.susceptibility * -np.expm1(-p.persuasion * total)
-    newly = heard & ~state.aware
-    readers, persuaders = top_persuaders(net, posted, heard, cred)
-    state.persuader[readers] = persuaders
-    state.persuader_kind[readers] = levers.post_kind[persuaders]
-    state.aware_via[newly] = VIA_WOM
-    state.aware[heard] = True
-    state.attitude[heard] += pull[heard] * (signal[heard] - state.attitude[heard])
-    state.last_news[heard] = day.t
-    day.posted, day.heard, day.heard_signal, day.newly_aware_wom = posted, heard, signal, newly
+    n = posted.size
+    day.heard = np.zeros(n, dtype=bool)
+    day.heard_signal = np.zeros(n)
+    day.newly_aware_wom = np.zeros(n, dtype=bool)
+    scratch = scratch if scratch is not None else TalkScratch(n)
+    kernels.listen_push(graph.indptr, graph.indices, graph.weights, posted,
+                        np.flatnonzero(posted), traits.credibility, levers.message_credibility,
+                        levers.post_kind, traits.susceptibility, draws.hear, day.t, p.attention,
+                        p.negativity_bias, p.persuasion, state.aware, state.attitude,
+                        state.last_news, state.aware_via, state.persuader, state.persuader_kind,
+                        day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
+                        scratch.touched)
+    day.posted = posted
     day.counts["positive_messages"] = int((posted > 0).sum())
     day.counts["negative_messages"] = int((posted < 0).sum())
-    day.counts["aware_from_wom"] = int(newly.sum())
-
-
-def top_persuaders(net: TalkMatrices, posted: np.ndarray, heard: np.ndarray,
-                   cred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every reader, the posting neighbour with the largest w_ij * c_i (ties: lowest index).
-
-    Works from the posters' rows (the graph is symmetric), so the cost is the number of
-    deliveries, not the number of ties.
-
-    Returns
-    -------
-    readers, persuaders : int64 arrays of equal length
-    """
-    senders = np.flatnonzero(posted)
-    indptr, indices, weights = net.weights.indptr, net.weights.indices, net.weights.data
-    entry = row_entries(indptr, senders)
-    receiver = indices[entry].astype(np.int64)
-    sender = np.repeat(senders, indptr[senders + 1] - indptr[senders])
-    score = weights[entry] * cred[sender]
-    keep = heard[receiver]
-    receiver, sender, score = receiver[keep], sender[keep], score[keep]
-    order = np.lexsort((sender, -score, receiver))
-    receiver, sender = receiver[order], sender[order]
-    first = np.ones(receiver.size, dtype=bool)
-    first[1:] = receiver[1:] != receiver[:-1]
-    return receiver[first], sender[first]
-
-
-@dataclass(frozen=True)
-class TalkMatrices:
-    """Sparse matrices the talk phase multiplies by, built once per run.
-
-    Attributes
-    ----------
-    weights : csr_array (n, n) of tie strengths w_ij.
-    read_log : csr_array (n, n) of log(1 - attention * w_ij); summed over posting neighbours it
-        gives log P(read none of them).
-    """
-
-    weights: sp.csr_array
-    read_log: sp.csr_array
-
-    @classmethod
-    def build(cls, graph: Graph, attention: float) -> TalkMatrices:
-        """Build both matrices from the graph's CSR arrays."""
-        shape = (graph.n, graph.n)
-        read = np.minimum(attention * graph.weights, MAX_READ_PROB)
-        return cls(
-            weights=sp.csr_array((graph.weights, graph.indices, graph.indptr), shape=shape),
-            read_log=sp.csr_array((np.log1p(-read), graph.indices, graph.indptr), shape=shape),
-        )
+    day.counts["aware_from_wom"] = int(day.newly_aware_wom.sum())
 
 
 def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
@@ -258,17 +209,12 @@ def purchase_source(state: State, bought: np.ndarray) -> np.ndarray:
 def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
     """Phase 5: loyalty += satisfaction_loyalty * satisfaction + wom_loyalty * heard signal
     + loyalty_bonus (customers, clipped to [0, 1]); customers below churn_threshold leave
-    w.p. churn_rate."""
-    cust = state.customer
-    change = (p.satisfaction_loyalty * day.satisfaction + p.wom_loyalty * day.heard_signal
-              + levers.loyalty_bonus)
-    state.loyalty[cust] = np.clip(state.loyalty[cust] + change[cust], 0.0, 1.0)
-    leave = cust & (state.loyalty < p.churn_threshold) & (draws.churn < p.churn_rate)
-    state.customer[leave] = False
-    state.churned[leave] = True
-    state.loyalty[leave] = 0.0
-    day.churned = leave
-    day.counts["churns"] = int(leave.sum())
+    w.p. churn_rate (kernel: :func:`kernels.loyalty`)."""
+    day.churned = np.zeros(state.aware.size, dtype=bool)
+    kernels.loyalty(state.customer, state.loyalty, day.satisfaction, day.heard_signal,
+                    levers.loyalty_bonus, draws.churn, p.satisfaction_loyalty, p.wom_loyalty,
+                    p.churn_threshold, p.churn_rate, state.churned, day.churned)
+    day.counts["churns"] = int(day.churned.sum())
 
 
 def forgetting(state: State, p: WomModelConfig) -> None:

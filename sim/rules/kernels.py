@@ -1,0 +1,202 @@
+"""Compiled (numba) kernels of the word-of-mouth phases, one loop over consumers each.
+
+Each kernel is a pure function of arrays: the random numbers come in pre-drawn (``sim.rules.draws``)
+and the results go out through preallocated arrays, so the kernels hold no random state. The
+arithmetic is written in float64 in the same order as the per-agent reference
+(:mod:`sim.agents`), which is why the two engines agree draw for draw (tested). Decisions of a
+phase depend only on state that the phase does not change, so updating in place is still
+synchronous: e.g. in :func:`listen` a reader's update reads its neighbours' posts (fixed for the
+day) and never their attitudes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+NEVER = -1
+MAX_READ_PROB = 1.0 - 1e-12
+VIA_WOM = 3
+_jit = numba.njit(cache=True, nogil=True)
+
+
+@_jit
+def experience(customer, use, noise, expectation, attitude, last_news, t, usage_rate, quality,
+               quality_noise, satisfaction_scale, experience_weight, complaint_threshold,
+               complaint_rate, complain, used, satisfaction, complained):
+    """Phase 2 for every consumer; fills ``used``, ``satisfaction``, ``complained``."""
+    for i in range(customer.size):
+        used[i] = False
+        satisfaction[i] = 0.0
+        complained[i] = False
+        if customer[i] and np.float64(use[i]) < usage_rate:
+            felt = min(1.0, max(0.0, quality + quality_noise * np.float64(noise[i])))
+            s = min(1.0, max(-1.0, (felt - expectation[i]) / satisfaction_scale))
+            used[i] = True
+            satisfaction[i] = s
+            complained[i] = s <= -complaint_threshold and np.float64(complain[i]) < complaint_rate
+            attitude[i] += experience_weight * (s - attitude[i])
+            last_news[i] = t
+
+
+@_jit
+def posts(aware, attitude, ever_customer, last_news, talkativeness, talk_multiplier, complained,
+          talk, t, promoter_threshold, news_memory, hearsay_talk, negativity_bias, posted):
+    """Who posts today: +1 promoter post, -1 detractor post or complaint, 0 none."""
+    for i in range(aware.size):
+        posted[i] = 0
+        if complained[i]:
+            posted[i] = -1
+            continue
+        if not aware[i]:
+            continue
+        a = attitude[i]
+        if a >= promoter_threshold:
+            sign = 1
+        elif a <= -promoter_threshold:
+            sign = -1
+        else:
+            continue
+        fresh = 0.0
+        if last_news[i] != NEVER:
+            fresh = math.exp(-(t - last_news[i]) / news_memory)
+        prob = talkativeness[i] * fresh * talk_multiplier[i]
+        prob *= 1.0 if ever_customer[i] else hearsay_talk
+        if sign < 0:
+            prob *= negativity_bias
+        if np.float64(talk[i]) < min(1.0, prob):
+            posted[i] = sign
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def listen(indptr, indices, weights, posted, credibility, message_credibility, post_kind,
+           susceptibility, hear, t, attention, negativity_bias, persuasion,
+           aware, attitude, last_news, aware_via, persuader, persuader_kind,
+           heard, heard_signal, newly):
+    """Phase 3 from each reader's side (pull): sum its posting neighbours, read or not, update.
+
+    Neighbours are visited in increasing index, as in the reference, so the sums are identical.
+    """
+    for j in numba.prange(aware.size):
+        w_pos = 0.0
+        w_neg = 0.0
+        c_pos = 0.0
+        c_neg = 0.0
+        log_miss = 0.0
+        best = -1
+        best_score = -1.0
+        for k in range(indptr[j], indptr[j + 1]):
+            i = indices[k]
+            valence = posted[i]
+            if valence == 0:
+                continue
+            w = np.float64(weights[k])
+            cred = credibility[i] * message_credibility[i]
+            if w * cred > best_score:
+                best = i
+                best_score = w * cred
+            log_miss += math.log1p(-min(attention * w, MAX_READ_PROB))
+            if valence > 0:
+                w_pos += w
+                c_pos += w * cred
+            else:
+                w_neg += w
+                c_neg += w * cred
+        total = w_pos + negativity_bias * w_neg
+        heard[j] = False
+        heard_signal[j] = 0.0
+        newly[j] = False
+        if total > 0 and np.float64(hear[j]) < -math.expm1(log_miss):
+            signal = (c_pos - negativity_bias * c_neg) / total
+            pull = susceptibility[j] * -math.expm1(-persuasion * total)
+            heard[j] = True
+            heard_signal[j] = signal
+            if not aware[j]:
+                newly[j] = True
+                aware_via[j] = VIA_WOM
+            persuader[j] = best
+            persuader_kind[j] = post_kind[best]
+            aware[j] = True
+            attitude[j] += pull * (signal - attitude[j])
+            last_news[j] = t
+
+
+@_jit
+def loyalty(customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn,
+            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left):
+    """Phase 5: move customers' loyalty, then churn the low ones; fills ``left``."""
+    for i in range(customer.size):
+        left[i] = False
+        if not customer[i]:
+            continue
+        change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
+                  + loyalty_bonus[i])
+        value = min(1.0, max(0.0, loyalty_[i] + change))
+        if value < churn_threshold and np.float64(churn[i]) < churn_rate:
+            customer[i] = False
+            churned[i] = True
+            loyalty_[i] = 0.0
+            left[i] = True
+        else:
+            loyalty_[i] = value
+
+
+@_jit
+def listen_push(indptr, indices, weights, posted, senders, credibility, message_credibility,
+                post_kind, susceptibility, hear, t, attention, negativity_bias, persuasion,
+                aware, attitude, last_news, aware_via, persuader, persuader_kind,
+                heard, heard_signal, newly, acc, touched):
+    """Phase 3 from the posters' side (push): the same sums as :func:`listen`, but visiting only
+    the rows of today's posters, so the cost is the number of deliveries.
+
+    ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
+    order, exactly as in :func:`listen` and the reference. ``acc`` is an (n, 8) float64 scratch
+    array, one 64-byte row per reader (W+, W-, C+, C-, log P(miss), best score, best sender + 1,
+    unused), and ``touched`` an (n,) int64 scratch; ``acc`` must come in zeroed and is left
+    zeroed. Returns the number of readers reached by a post.
+    """
+    count = 0
+    for s in range(senders.size):
+        i = senders[s]
+        cred = credibility[i] * message_credibility[i]
+        valence = posted[i]
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            w = np.float64(weights[k])
+            row = acc[j]
+            if row[6] == 0.0:
+                touched[count] = j
+                count += 1
+                row[5] = -1.0
+            if w * cred > row[5]:
+                row[5] = w * cred
+                row[6] = i + 1.0
+            row[4] += math.log1p(-min(attention * w, MAX_READ_PROB))
+            if valence > 0:
+                row[0] += w
+                row[2] += w * cred
+            else:
+                row[1] += w
+                row[3] += w * cred
+    for r in range(count):
+        j = touched[r]
+        row = acc[j]
+        total = row[0] + negativity_bias * row[1]
+        if total > 0 and np.float64(hear[j]) < -math.expm1(row[4]):
+            signal = (row[2] - negativity_bias * row[3]) / total
+            pull = susceptibility[j] * -math.expm1(-persuasion * total)
+            best = np.int64(row[6]) - 1
+            heard[j] = True
+            heard_signal[j] = signal
+            if not aware[j]:
+                newly[j] = True
+                aware_via[j] = VIA_WOM
+            persuader[j] = best
+            persuader_kind[j] = post_kind[best]
+            aware[j] = True
+            attitude[j] += pull * (signal - attitude[j])
+            last_news[j] = t
+        row[:] = 0.0
+    return count

@@ -1,0 +1,354 @@
+"""Sweep reports: collection, statistics on known data, figures, report files and the CLI."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.report import figures as fg
+from sim.report.__main__ import main
+from sim.report.build import (
+    FigureSpec,
+    RenderedFigure,
+    compute_stats,
+    figure_specs,
+    remove_stale_figures,
+    report_metrics,
+)
+from sim.report.collect import (
+    ReportError,
+    collect,
+    collect_runs,
+    parse_override,
+    resolve_baseline,
+)
+from sim.report.stats import (
+    TIMESERIES_METRICS,
+    conversion_means,
+    efficient_frontier,
+    heatmap_table,
+    mean_ci,
+    paired_differences,
+    summarise,
+    timeseries_bands,
+)
+
+SEEDS = (0, 1, 2)
+FAILED_JOB = "strategy=kol,model.quality=0.7,seed=9"
+UNFINISHED_JOB = "strategy=kol,model.quality=0.7,seed=8"
+
+
+# --- fixtures: one small sweep (2 strategies x 2 qualities x 3 seeds) and its report ----------
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """A finished 12-run sweep plus a failed job (error.json only) and an unfinished one."""
+    root = tmp_path_factory.mktemp("report")
+    sweep_dir = root / "sweep"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", f"seed={','.join(map(str, SEEDS))}",
+         "strategy=none,kol", "model.quality=0.6,0.8", "budget=2000", "graph.n=200", "steps=20",
+         "output.plot=false", "output.summary=false", f"hydra.sweep.dir={sweep_dir}"],
+        cwd=root, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    failed = sweep_dir / FAILED_JOB
+    (failed / ".hydra").mkdir(parents=True)
+    overrides = ["seed=9", "strategy=kol", "model.quality=0.7"]
+    (failed / ".hydra" / "overrides.yaml").write_text("".join(f"- {o}\n" for o in overrides))
+    (failed / "error.json").write_text(json.dumps({
+        "error": "boom: the graph fell apart\nsecond line", "type": "RuntimeError",
+        "traceback": "Traceback (most recent call last): ...", "overrides": overrides}))
+    (sweep_dir / UNFINISHED_JOB / ".hydra").mkdir(parents=True)
+    return sweep_dir
+
+
+@pytest.fixture(scope="module")
+def report(sweep):
+    """Build the report with the CLI in-process; returns (exit status, stderr, stdout)."""
+    err, out = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        status = main([str(sweep)])
+    return status, err.getvalue(), out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def collected(sweep):
+    return collect(sweep, write=False)
+
+
+# --- the report files -------------------------------------------------------------------------
+
+def test_report_writes_every_file_and_one_progress_line_per_stage(sweep, report):
+    status, stderr, stdout = report
+    assert status == 0, stderr
+    assert stdout.strip() == str(sweep / "report.html")
+    for name in ("report.html", "report.md", "summary.csv", "runs.parquet",
+                 "timeseries.parquet"):
+        assert (sweep / name).stat().st_size > 0, name
+    pngs = sorted(p.stem for p in (sweep / "figures").glob("*.png"))
+    svgs = sorted(p.stem for p in (sweep / "figures").glob("*.svg"))
+    assert pngs == svgs and len(pngs) >= 10
+    for stem in ("ts_reach", "ts_customers", "ts_net_sentiment", "ts_mean_loyalty",
+                 "kpi_reach", "paired_customers", "cost_vs_customers",
+                 "conversions_by_source"):
+        assert stem in pngs
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 4 and all(line.startswith("womsim-report: ") for line in lines)
+    assert "12 runs" in lines[0] and "1 failed" in lines[0]
+
+
+def test_html_is_self_contained_and_embeds_every_figure(sweep, report):
+    page = (sweep / "report.html").read_text()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I)
+    assert "<script" not in page and "<link" not in page
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) == len(list((sweep / "figures").glob("*.png")))
+    assert base64.b64decode(images[0])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<table>" in page and "<pre><code" in page
+
+
+def test_report_md_headline_tables_and_figure_links(sweep, report):
+    md = (sweep / "report.md").read_text()
+    assert "**12 runs** of **4 conditions**" in md
+    assert "3 seeds (0-2)" in md and "`ba(n=200, m=3)`" in md and "`20` days" in md
+    assert "`strategy` (none, kol)" in md and "`model.quality` (0.6, 0.8)" in md
+    assert "```yaml\n" in md and "negativity_bias:" in md
+    assert "| condition | runs | reach | customers | net_sentiment | mean_loyalty | retention" in md
+    assert "## Paired differences against strategy=none model.quality=0.6" in md
+    for link in re.findall(r"\]\((figures/[^)]+)\)", md):
+        assert (sweep / link).exists(), link
+    assert md.count("How to read:") == len(list((sweep / "figures").glob("*.png")))
+
+
+def test_condition_table_matches_a_direct_groupby_of_runs_parquet(sweep, report):
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    assert len(runs) == 12
+    direct = runs.groupby("condition")[["reach", "customers", "mean_loyalty", "cost"]].mean()
+    summary = pd.read_csv(sweep / "summary.csv")
+    table = summary.pivot(index="condition", columns="metric", values="mean")
+    for metric in direct.columns:
+        np.testing.assert_allclose(table.loc[direct.index, metric], direct[metric])
+    md = (sweep / "report.md").read_text()
+    for condition, row in direct.iterrows():
+        label = " ".join(t for t in condition.split() if t.startswith(("strategy=", "model.")))
+        line = next(x for x in md.splitlines() if x.startswith(f"| `{label}` | 3 |"))
+        assert f"| {row['reach']:.3f} [" in line
+
+
+def test_failed_job_is_listed_and_the_rest_collected(sweep, report, collected):
+    assert len(collected.runs) == 12
+    assert [f["job"] for f in collected.failed] == [FAILED_JOB]
+    assert collected.failed[0]["error"] == "boom: the graph fell apart"
+    assert collected.unfinished == [UNFINISHED_JOB]
+    md = (sweep / "report.md").read_text()
+    failures = md.split("## Failed jobs")[1]
+    assert f"`{FAILED_JOB}`: RuntimeError: boom: the graph fell apart" in failures
+    assert UNFINISHED_JOB in failures and "second line" not in md
+
+
+def test_heatmap_only_when_two_parameters_are_swept(sweep, report, collected, tmp_path):
+    assert collected.params == ["strategy", "model.quality"]
+    assert (sweep / "figures" / "heatmap_customers.png").exists()
+    one = tmp_path / "one"
+    for job in sweep.glob("*model.quality=0.6*"):
+        shutil.copytree(job, one / job.name)
+    single = collect(one, write=False)
+    assert single.params == ["strategy"]
+    names = [s.name for s in figure_specs(single, compute_stats(single, single.conditions[0]))]
+    assert "ts_reach" in names and not any(n.startswith("heatmap_") for n in names)
+
+
+def test_rebuild_removes_only_stale_figure_files(tmp_path):
+    for name in ("ts_reach.png", "kpi_old.svg", "notes.png", "kpi_old.txt"):
+        (tmp_path / name).write_text("x")
+    kept = RenderedFigure(FigureSpec("ts_reach", "ts", "", "", draw=lambda: None),
+                          files={"png": tmp_path / "ts_reach.png"})
+    assert remove_stale_figures(tmp_path, [kept]) == [tmp_path / "kpi_old.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi_old.txt", "notes.png",
+                                                          "ts_reach.png"]
+
+
+def test_report_metrics_adapt_to_diffusion_presets():
+    wom = pd.DataFrame(columns=["reach", "customers", "cost", "active_users"])
+    assert report_metrics(wom) == ("reach", "customers", "cost")
+    preset = pd.DataFrame(columns=["reach", "active", "peak_step", "cost"])
+    assert report_metrics(preset) == ("reach", "cost", "active", "peak_step")
+
+
+# --- collection -------------------------------------------------------------------------------
+
+def test_collect_types_parameters_and_labels_conditions(collected):
+    runs = collected.runs
+    assert runs["model.quality"].dtype == float and runs["seed"].dtype == np.int64
+    assert sorted(runs["seed"].unique()) == list(SEEDS)
+    assert list(runs["job_num"]) == sorted(runs["job_num"])
+    assert collected.conditions[0] == ("strategy=none model.quality=0.6 budget=2000 graph.n=200 "
+                                       "steps=20 output.plot=False output.summary=False")
+    assert collected.labels[collected.conditions[1]] == "strategy=none model.quality=0.8"
+    ts = collected.timeseries
+    assert list(ts.columns[:4]) == ["job", "condition", "seed", "step"]
+    assert len(ts) == 12 * 21
+    conv = collected.conversions.pivot(index="job", columns="source", values="count")
+    counts = runs.set_index("job").loc[conv.index, list(conv.columns)]
+    assert (conv == counts).all().all()  # conversions.csv agrees with metrics.json
+
+
+def test_collect_runs_keeps_the_summary_columns(sweep):
+    runs = collect_runs(sweep)
+    assert len(runs) == 12 and {"condition", "seed", "reach", "job"} <= set(runs.columns)
+
+
+def test_parse_override_types_values():
+    assert parse_override("model.quality=0.6") == ("model.quality", 0.6)
+    assert parse_override("+budget_shares.kol=7") == ("budget_shares.kol", 7)
+    assert parse_override("strategy=none") == ("strategy", "none")
+    assert parse_override("output.plot=False") == ("output.plot", False)
+    assert parse_override("budget=null") == ("budget", None)
+    assert parse_override("strategy=[kol,rewards]") == ("strategy", "[kol,rewards]")
+    assert parse_override("~strategy") is None
+
+
+def test_resolve_baseline():
+    conditions = ["strategy=kol graph.n=5", "strategy=none graph.n=5", "strategy=ads graph.n=5"]
+    assert resolve_baseline(conditions) == "strategy=none graph.n=5"
+    assert resolve_baseline(conditions[::2]) == "strategy=kol graph.n=5"
+    assert resolve_baseline(conditions, "graph.n=5 strategy=ads") == "strategy=ads graph.n=5"
+    with pytest.raises(ReportError, match="unknown baseline"):
+        resolve_baseline(conditions, "strategy=rewards")
+    with pytest.raises(ReportError, match="ambiguous"):
+        resolve_baseline(conditions, "graph.n=5")
+
+
+# --- statistics on known data -----------------------------------------------------------------
+
+def test_paired_differences_on_known_data():
+    runs = pd.DataFrame({
+        "condition": ["base"] * 4 + ["treat"] * 4,
+        "seed": [0, 1, 2, 7, 0, 1, 2, 5],           # seeds 7 and 5 have no partner
+        "reach": [1.0, 2.0, 3.0, 100.0, 2.0, 4.0, 3.0, -50.0]})
+    paired = paired_differences(runs, "base", metrics=["reach"])
+    row = paired.iloc[0]
+    half = stats.t.ppf(0.975, 2) * 1.0 / np.sqrt(3)  # differences 1, 2, 0: mean 1, sd 1
+    assert (row["condition"], row["baseline"], row["n"]) == ("treat", "base", 3)
+    assert row["mean"] == pytest.approx(1.0)
+    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(1 - half), pytest.approx(1 + half))
+    assert half == pytest.approx(2.4841, abs=1e-4)
+    with pytest.raises(ValueError, match="baseline"):
+        paired_differences(runs, "nope", metrics=["reach"])
+
+
+def test_mean_ci_and_bands_agree_on_known_data():
+    x = [2.0, 4.0, 9.0]
+    mean, low, high, n = mean_ci(x)
+    half = stats.t.ppf(0.975, 2) * np.std(x, ddof=1) / np.sqrt(3)
+    assert (mean, n) == (5.0, 3) and (low, high) == (pytest.approx(5 - half),
+                                                      pytest.approx(5 + half))
+    ts = pd.DataFrame({"condition": ["a"] * 6 + ["b"] * 2, "step": [0, 1] * 4,
+                       "reach": [2.0, 1.0, 4.0, np.nan, 9.0, 3.0, 0.5, 0.7]})
+    bands = timeseries_bands(ts, ["reach"]).set_index(["condition", "step"])
+    assert bands.loc[("a", 0), "ci_low"] == pytest.approx(low)
+    assert bands.loc[("a", 0), "ci_high"] == pytest.approx(high)
+    a1 = mean_ci([1.0, 3.0])
+    assert tuple(bands.loc[("a", 1), ["mean", "ci_low", "ci_high", "n"]]) == pytest.approx(a1)
+    assert tuple(bands.loc[("b", 0), ["mean", "ci_low", "ci_high"]]) == (0.5, 0.5, 0.5)
+
+
+def test_efficient_frontier_on_known_points():
+    cost = [0.0, 10.0, 5.0, 10.0, 20.0, np.nan]
+    outcome = [0.1, 0.5, 0.5, 0.4, 0.5, 0.9]
+    assert list(efficient_frontier(cost, outcome)) == [True, False, True, False, False, False]
+    assert list(efficient_frontier([1, 2], [0.1, 0.3])) == [True, True]
+    assert list(efficient_frontier([1, 2], [0.1, 0.3], higher_is_better=False)) == [True, False]
+
+
+def test_heatmap_table_and_conversion_means():
+    runs = pd.DataFrame({"p": [2, 1, 2, 1], "q": ["x", "x", "y", "y"], "m": [1, 2, 3, 5.0]})
+    table = heatmap_table(runs, "m", "p", "q")
+    assert list(table.index) == [1, 2] and list(table.columns) == ["x", "y"]
+    assert table.loc[1, "y"] == 5.0 and table.attrs["metric"] == "m"
+    conv = pd.DataFrame({"condition": ["a"] * 4, "job": ["j1", "j1", "j2", "j2"],
+                         "source": ["organic", "seeded"] * 2, "count": [2, 0, 4, 1]})
+    means = conversion_means(conv).set_index("source")
+    assert means.loc["organic", "mean"] == 3.0 and means.loc["seeded", "n"] == 2
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def test_timeseries_figures_have_one_line_per_condition(collected):
+    bands = timeseries_bands(collected.timeseries)
+    k = len(collected.conditions)
+    for metric in TIMESERIES_METRICS:
+        ax = fg.plot_timeseries(bands, metric, labels=collected.labels)
+        assert len(ax.get_lines()) == k and len(ax.collections) == k  # lines and bands
+        assert ax.get_xlabel() == "day" and ax.get_ylabel().startswith(metric)
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == [collected.labels[c] for c in collected.conditions]
+
+
+def test_kpi_paired_cost_conversion_and_heatmap_figures(collected):
+    k = len(collected.conditions)
+    summary = summarise(collected.runs, ["reach", "customers", "cost"])
+    ax = fg.plot_kpi(summary, "customers")
+    assert len(ax.patches) == k and ax.get_xlabel().startswith("customers")
+    assert [t.get_text() for t in ax.get_yticklabels()] == collected.conditions
+
+    paired = paired_differences(collected.runs, collected.conditions[0], ["reach"])
+    ax = fg.plot_paired(paired, "reach", labels=collected.labels)
+    assert len(ax.containers) == k - 1 and "difference vs baseline" in ax.get_xlabel()
+    assert any(list(line.get_xdata()) == [0, 0] for line in ax.get_lines())  # the zero line
+
+    ax = fg.plot_cost_outcome(summary, "customers")
+    assert len(ax.containers) == k
+    assert ax.get_xlabel().startswith("cost") and ax.get_ylabel().startswith("customers")
+    assert [line.get_label() for line in ax.get_lines()].count("efficient frontier") == 1
+
+    means = conversion_means(collected.conversions)
+    used = means.groupby("source")["mean"].sum().gt(0).sum()
+    ax = fg.plot_conversions(means)
+    assert len(ax.patches) == k * used and ax.get_xlabel() == "purchases per run (mean)"
+
+    table = heatmap_table(collected.runs, "customers", *collected.params)
+    ax = fg.plot_heatmap(table)
+    assert (ax.get_ylabel(), ax.get_xlabel()) == ("strategy", "model.quality")
+    assert len(ax.get_images()) == 1 and len(ax.texts) == 4
+
+
+# --- the command line -------------------------------------------------------------------------
+
+def run_main(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = main(list(argv))
+    return status, err.getvalue()
+
+
+def test_cli_bad_input_is_one_line_and_status_2(sweep, tmp_path):
+    status, err = run_main(str(tmp_path / "missing"))
+    assert status == 2 and err.count("\n") == 1 and "no such sweep directory" in err
+    (tmp_path / "empty").mkdir()
+    status, err = run_main(str(tmp_path / "empty"))
+    assert status == 2 and err.count("\n") == 1 and "no finished runs" in err
+    status, err = run_main(str(sweep), "--baseline", "strategy=rewards", "--out", str(tmp_path))
+    assert status == 2 and err.count("\n") == 1 and "unknown baseline 'strategy=rewards'" in err
+    assert not (tmp_path / "runs.parquet").exists()  # nothing written for bad input
+    status, err = run_main(str(sweep), "--formats", "gif", "--out", str(tmp_path))
+    assert status == 2 and err.count("\n") == 1 and "gif" in err
+
+
+def test_python_m_sim_report_reports_a_missing_dir_without_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sim.report", str(tmp_path / "nope")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("womsim-report: error: no such sweep directory")
