@@ -188,7 +188,8 @@ class Consumer(mesa.Agent):
         p = self.model.params
         posted = self.model.day.posted
         levers = self.model.levers
-        w_pos = w_neg = c_pos = c_neg = log_miss = 0.0
+        w_pos = w_neg = c_pos = c_neg = 0.0
+        miss = 1.0  # probability of reading none of today's posts
         best, best_score = NOBODY, -1.0
         for j, w in zip(self.neighbor_indices, self.tie_weights, strict=True):
             valence = posted[j]
@@ -197,7 +198,7 @@ class Consumer(mesa.Agent):
             cred = self.model.traits.credibility[j] * levers.message_credibility[j]
             if w * cred > best_score:  # the most persuasive post; ties go to the lowest index
                 best, best_score = j, w * cred
-            log_miss += math.log1p(-min(p.attention * w, MAX_READ_PROB))
+            miss *= 1.0 - min(p.attention * w, MAX_READ_PROB)
             if valence > 0:
                 w_pos += w
                 c_pos += w * cred
@@ -205,7 +206,7 @@ class Consumer(mesa.Agent):
                 w_neg += w
                 c_neg += w * cred
         total = w_pos + p.negativity_bias * w_neg
-        heard = total > 0 and self._draw("hear") < -math.expm1(log_miss)
+        heard = total > 0 and self._draw("hear") < 1.0 - miss
         signal = (c_pos - p.negativity_bias * c_neg) / total if heard else 0.0
         pull = self.susceptibility * -math.expm1(-p.persuasion * total)
         self._pending["listen"] = (heard, signal, pull, best)

@@ -316,3 +316,24 @@ def test_purchase_source_follows_last_persuasive_post_else_awareness():
     names = {v: k for k, v in SOURCE_CODES.items()}
     assert [names[c] for c in s.source] == ["from_media", "from_ads", "from_kol", "organic"]
     assert s.converted_by.tolist() == [-1, -1, 3, 0]
+
+
+def test_bernoulli_positions_have_the_right_distribution():
+    from sim.rules.csr import bernoulli_positions, successful_entries
+
+    rng = np.random.default_rng(4)
+    counts = np.zeros(50)
+    totals = []
+    for _ in range(4000):
+        hits = bernoulli_positions(rng, 50, 0.1)
+        assert np.all(np.diff(hits) > 0) and (hits.size == 0 or (hits[0] >= 0 and hits[-1] < 50))
+        counts[hits] += 1
+        totals.append(hits.size)
+    # each position succeeds w.p. 0.1: 4000 trials -> 400 +- 19 (sd); allow 5 sd
+    assert np.all(np.abs(counts - 400) < 5 * 19)
+    assert abs(np.var(totals) - 50 * 0.1 * 0.9) < 0.6  # binomial variance 4.5
+    assert bernoulli_positions(rng, 7, 1.0).tolist() == list(range(7))
+    assert bernoulli_positions(rng, 7, 0.0).size == 0
+    g = star_graph(5)
+    entries = successful_entries(rng, g.indptr, np.array([0, 3]), 1.0)
+    assert entries.tolist() == list(range(g.indptr[0], g.indptr[1])) + [g.indptr[3]]

@@ -258,3 +258,30 @@ def test_no_strategy_has_no_paid_sources():
 def test_strategy_value_errors(overrides, key):
     with pytest.raises(ConfigError, match=f"^{key}="):
         validate(make_config(*overrides))
+
+
+def test_referral_payments_match_a_plain_loop():
+    from types import SimpleNamespace
+
+    from sim.strategies.rewards import RewardsStrategy
+
+    rng = np.random.default_rng(0)
+    for trial in range(30):
+        cfg = SimpleNamespace(cap_per_person=float(rng.integers(1, 6)) * 10)
+        budget = float(rng.integers(0, 30)) * 10
+        paid0 = rng.integers(0, 5, 20) * 10.0
+        refs = rng.integers(0, 20, rng.integers(0, 40))
+        fast = RewardsStrategy(cfg, budget)
+        fast.paid = paid0.copy()
+        count = fast._pay_each(refs, 10.0)
+        paid, spent, expected = paid0.copy(), 0.0, 0
+        for who in refs:  # the plain reference
+            if paid[who] + 10 > cfg.cap_per_person:
+                continue
+            if spent + 10 > budget:
+                break
+            paid[who] += 10
+            spent += 10
+            expected += 1
+        assert count == expected and np.array_equal(fast.paid, paid), trial
+        assert fast.cost == spent

@@ -377,10 +377,20 @@ def pyset_capacity(m: int) -> int:
 @njit(cache=True)
 def _random_subset(mt, rep, length, m, table, scratch, out):
     """networkx's ``_random_subset(rep[:length], m, rng)``: draw until ``m`` distinct nodes;
-    write them to ``out[:m]`` in the set's iteration order (which is also its ``pop`` order)."""
+    write them to ``out[:m]`` in the set's iteration order (which is also its ``pop`` order).
+
+    At least ``m`` draws are always needed, so the first ``m`` indices are drawn before any
+    of them is read: the (cache-missing) reads then overlap instead of queueing.
+    """
+    for q in range(m):
+        scratch[q] = _py_randbelow(mt, length)
+    for q in range(m):
+        out[q] = rep[scratch[q]]
     table[:8] = -1
     size = 8
     fill = 0
+    for q in range(m):
+        size, fill = _pyset_add(table, size, fill, out[q], scratch)
     while fill < m:
         size, fill = _pyset_add(table, size, fill, np.int64(rep[_py_randbelow(mt, length)]),
                                 scratch)
@@ -584,6 +594,39 @@ def ws_edges(mt, n, k, p):
 
 
 @njit(cache=True)
+def _eligible(y, s, mine, first, last, linked, small):
+    """Whether neighbour ``y`` of the target may close a triangle for new node ``s``: not
+    ``s`` itself and not yet linked to ``s`` (``mine[first:last]`` are ``s``'s links)."""
+    if y == s:
+        return False
+    if small:
+        for q in range(first, last):
+            if mine[q] == y:
+                return False
+        return True
+    return linked[y] != s
+
+
+@njit(cache=True)
+def _append(pool, top, start, size, cap, a, b):
+    """Append ``b`` to node ``a``'s adjacency, a growable array inside ``pool`` (moved to the
+    end of the pool, with twice the room, when full). Returns the new (pool, top)."""
+    if size[a] == cap[a]:
+        newcap = max(2 * cap[a], 4)
+        if top + newcap > pool.size:
+            grown = np.empty(max(2 * pool.size, top + newcap), np.int32)
+            grown[:top] = pool[:top]
+            pool = grown
+        pool[top:top + size[a]] = pool[start[a]:start[a] + size[a]]
+        start[a] = top
+        cap[a] = newcap
+        top += newcap
+    pool[start[a] + size[a]] = b
+    size[a] += 1
+    return pool, top
+
+
+@njit(cache=True)
 def powerlaw_cluster_edges(mt, n, m, p, cap):
     """Holme–Kim edges: ``networkx.powerlaw_cluster_graph(n, m, p, seed)``.
 
@@ -593,6 +636,9 @@ def powerlaw_cluster_edges(mt, n, m, p, cap):
     last candidate, in adjacency insertion order, not yet linked to it), else links to the
     next candidate. As in networkx, a candidate already linked by a triangle step still
     counts as a link (and enters the repeated-nodes list) but adds no edge.
+
+    Adjacency lists are contiguous growable arrays (in insertion order, as networkx's dicts),
+    so scanning a hub's neighbours reads memory in order.
 
     Returns
     -------
@@ -605,17 +651,20 @@ def powerlaw_cluster_edges(mt, n, m, p, cap):
     for i in range(m):
         rep[i] = i
     length = m
-    # adjacency as linked lists, newest first: entries 2e and 2e + 1 belong to edge e
-    head = np.full(n, -1, np.int64)
-    nxt = np.empty(2 * most, np.int64)
-    to = np.empty(2 * most, np.int32)
+    pool = np.empty(4 * most + 4 * n + 16, np.int32)
+    top = 0
+    start = np.zeros(n, np.int64)
+    size = np.zeros(n, np.int64)
+    room = np.zeros(n, np.int64)
     linked = np.full(n, -1, np.int32)  # linked[x] == s: edge (s, x) exists
+    small = m <= 16
     table = np.empty(cap, np.int64)
     scratch = np.empty(cap, np.int64)
     picks = np.empty(m, np.int64)
     ne = 0
     for s in range(m, n):
         _random_subset(mt, rep, length, m, table, scratch, picks)
+        first = ne
         popped = 1
         target = picks[0]
         x = target
@@ -624,26 +673,21 @@ def powerlaw_cluster_edges(mt, n, m, p, cap):
             if count > 0:
                 x = -1
                 if _py_random(mt) < p:
+                    a0 = start[target]
+                    a1 = a0 + size[target]
                     eligible = 0
-                    a = head[target]
-                    while a != -1:
-                        y = to[a]
-                        if y != s and linked[y] != s:
+                    for q in range(a0, a1):
+                        if _eligible(pool[q], s, dst, first, ne, linked, small):
                             eligible += 1
-                        a = nxt[a]
                     if eligible > 0:
-                        # the r-th eligible neighbour in insertion order is the
-                        # (eligible - 1 - r)-th one in the list (newest first)
-                        r = eligible - 1 - _py_randbelow(mt, eligible)
-                        a = head[target]
-                        while a != -1:
-                            y = to[a]
-                            if y != s and linked[y] != s:
+                        r = _py_randbelow(mt, eligible)
+                        for q in range(a0, a1):
+                            y = pool[q]
+                            if _eligible(y, s, dst, first, ne, linked, small):
                                 if r == 0:
                                     x = y
                                     break
                                 r -= 1
-                            a = nxt[a]
                 if x == -1:
                     target = picks[popped]
                     popped += 1
@@ -652,13 +696,9 @@ def powerlaw_cluster_edges(mt, n, m, p, cap):
                 linked[x] = s
                 src[ne] = s
                 dst[ne] = x
-                to[2 * ne] = x
-                nxt[2 * ne] = head[s]
-                head[s] = 2 * ne
-                to[2 * ne + 1] = s
-                nxt[2 * ne + 1] = head[x]
-                head[x] = 2 * ne + 1
                 ne += 1
+                pool, top = _append(pool, top, start, size, room, s, x)
+                pool, top = _append(pool, top, start, size, room, x, s)
             rep[length] = x
             length += 1
             count += 1

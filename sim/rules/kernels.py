@@ -5,8 +5,8 @@ and the results go out through preallocated arrays, so the kernels hold no rando
 arithmetic is written in float64 in the same order as the per-agent reference
 (:mod:`sim.agents`), which is why the two engines agree draw for draw (tested). Decisions of a
 phase depend only on state that the phase does not change, so updating in place is still
-synchronous: e.g. in :func:`listen` a reader's update reads its neighbours' posts (fixed for the
-day) and never their attitudes.
+synchronous: e.g. in :func:`listen_push` a reader's update reads its neighbours' posts (fixed for
+the day) and never their attitudes.
 """
 
 from __future__ import annotations
@@ -70,59 +70,6 @@ def posts(aware, attitude, ever_customer, last_news, talkativeness, talk_multipl
             posted[i] = sign
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
-def listen(indptr, indices, weights, posted, credibility, message_credibility, post_kind,
-           susceptibility, hear, t, attention, negativity_bias, persuasion,
-           aware, attitude, last_news, aware_via, persuader, persuader_kind,
-           heard, heard_signal, newly):
-    """Phase 3 from each reader's side (pull): sum its posting neighbours, read or not, update.
-
-    Neighbours are visited in increasing index, as in the reference, so the sums are identical.
-    """
-    for j in numba.prange(aware.size):
-        w_pos = 0.0
-        w_neg = 0.0
-        c_pos = 0.0
-        c_neg = 0.0
-        log_miss = 0.0
-        best = -1
-        best_score = -1.0
-        for k in range(indptr[j], indptr[j + 1]):
-            i = indices[k]
-            valence = posted[i]
-            if valence == 0:
-                continue
-            w = np.float64(weights[k])
-            cred = credibility[i] * message_credibility[i]
-            if w * cred > best_score:
-                best = i
-                best_score = w * cred
-            log_miss += math.log1p(-min(attention * w, MAX_READ_PROB))
-            if valence > 0:
-                w_pos += w
-                c_pos += w * cred
-            else:
-                w_neg += w
-                c_neg += w * cred
-        total = w_pos + negativity_bias * w_neg
-        heard[j] = False
-        heard_signal[j] = 0.0
-        newly[j] = False
-        if total > 0 and np.float64(hear[j]) < -math.expm1(log_miss):
-            signal = (c_pos - negativity_bias * c_neg) / total
-            pull = susceptibility[j] * -math.expm1(-persuasion * total)
-            heard[j] = True
-            heard_signal[j] = signal
-            if not aware[j]:
-                newly[j] = True
-                aware_via[j] = VIA_WOM
-            persuader[j] = best
-            persuader_kind[j] = post_kind[best]
-            aware[j] = True
-            attitude[j] += pull * (signal - attitude[j])
-            last_news[j] = t
-
-
 @_jit
 def loyalty(customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn,
             satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left):
@@ -148,12 +95,13 @@ def listen_push(indptr, indices, weights, posted, senders, credibility, message_
                 post_kind, susceptibility, hear, t, attention, negativity_bias, persuasion,
                 aware, attitude, last_news, aware_via, persuader, persuader_kind,
                 heard, heard_signal, newly, acc, touched):
-    """Phase 3 from the posters' side (push): the same sums as :func:`listen`, but visiting only
-    the rows of today's posters, so the cost is the number of deliveries.
+    """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
+    is symmetric), so the cost is the number of deliveries, not of ties.
 
     ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
-    order, exactly as in :func:`listen` and the reference. ``acc`` is an (n, 8) float64 scratch
-    array, one 64-byte row per reader (W+, W-, C+, C-, log P(miss), best score, best sender + 1,
+    order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
+    neighbours. ``acc`` is an (n, 8) float64 scratch
+    array, one 64-byte row per reader (W+, W-, C+, C-, P(miss), best score, best sender + 1,
     unused), and ``touched`` an (n,) int64 scratch; ``acc`` must come in zeroed and is left
     zeroed. Returns the number of readers reached by a post.
     """
@@ -169,11 +117,12 @@ def listen_push(indptr, indices, weights, posted, senders, credibility, message_
             if row[6] == 0.0:
                 touched[count] = j
                 count += 1
+                row[4] = 1.0
                 row[5] = -1.0
             if w * cred > row[5]:
                 row[5] = w * cred
                 row[6] = i + 1.0
-            row[4] += math.log1p(-min(attention * w, MAX_READ_PROB))
+            row[4] *= 1.0 - min(attention * w, MAX_READ_PROB)
             if valence > 0:
                 row[0] += w
                 row[2] += w * cred
@@ -184,7 +133,7 @@ def listen_push(indptr, indices, weights, posted, senders, credibility, message_
         j = touched[r]
         row = acc[j]
         total = row[0] + negativity_bias * row[1]
-        if total > 0 and np.float64(hear[j]) < -math.expm1(row[4]):
+        if total > 0 and np.float64(hear[j]) < 1.0 - row[4]:
             signal = (row[2] - negativity_bias * row[3]) / total
             pull = susceptibility[j] * -math.expm1(-persuasion * total)
             best = np.int64(row[6]) - 1

@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.graphs import Graph
-from sim.rules.csr import row_entries
+from sim.rules.csr import row_entries, successful_entries
 
 SUSCEPTIBLE, ACTIVE, RECOVERED = 0, 1, 2
 
@@ -102,9 +102,11 @@ class IndependentCascade(Preset):
 
     def step(self) -> int:
         g = self.graph
-        entries = row_entries(g.indptr, self.frontier)
-        prob = g.weights[entries] if self.cfg.use_weights else self.cfg.p
-        live = entries[self.rng.random(entries.size) < prob]
+        if self.cfg.use_weights:
+            entries = row_entries(g.indptr, self.frontier)
+            live = entries[self.rng.random(entries.size) < g.weights[entries]]
+        else:
+            live = successful_entries(self.rng, g.indptr, self.frontier, self.cfg.p)
         targets = g.indices[live]
         new = np.unique(targets[self.status[targets] == SUSCEPTIBLE]).astype(np.int64)
         self.status[self.frontier] = RECOVERED  # spent its one chance
@@ -156,8 +158,7 @@ class SIR(Preset):
     def step(self) -> int:
         g = self.graph
         infectious = np.flatnonzero(self.status == ACTIVE)
-        entries = row_entries(g.indptr, infectious)
-        hit = g.indices[entries[self.rng.random(entries.size) < self.cfg.beta]]
+        hit = g.indices[successful_entries(self.rng, g.indptr, infectious, self.cfg.beta)]
         new = np.unique(hit[self.status[hit] == SUSCEPTIBLE]).astype(np.int64)
         recover = infectious[self.rng.random(infectious.size) < self.cfg.gamma]
         self.status[recover] = RECOVERED

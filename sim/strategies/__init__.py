@@ -48,10 +48,17 @@ def allocate_budgets(configs: dict[str, Any], total: float | None,
     return budgets
 
 
+def _plain(cfg: Any) -> Any:
+    """A DictConfig as its dataclass (attribute access in the daily hooks stays cheap)."""
+    from omegaconf import DictConfig, OmegaConf
+
+    return OmegaConf.to_object(cfg) if isinstance(cfg, DictConfig) else cfg
+
+
 def build_strategies(strategy_set: Any, total: float | None = None,
                      shares: dict[str, float] | None = None) -> list[Strategy]:
     """Instantiate the configured strategies with their budgets."""
-    configs = active_strategies(strategy_set)
+    configs = {name: _plain(cfg) for name, cfg in active_strategies(strategy_set).items()}
     budgets = allocate_budgets(configs, total, dict(shares or {}))
     return [STRATEGIES[name](cfg, budgets[name]) for name, cfg in configs.items()]
 

@@ -103,18 +103,24 @@ class RewardsStrategy(Strategy):
             self.counts["referrals_paid"] += paid
 
     def _pay_each(self, referrers: np.ndarray, amount: float) -> int:
-        """Pay one reward per referral (a referrer may earn several today), cap and budget
-        permitting; returns how many were paid."""
-        paid = 0
-        for who in referrers:
-            if self.paid[who] + amount > self.cfg.cap_per_person + EPS:
-                continue
-            if self.affordable(amount) < 1:
-                break
-            self.spend(amount)
-            self.paid[who] += amount
-            paid += 1
-        return paid
+        """Pay one reward per referral in the given order (a referrer may earn several today),
+        while the referrer stays under the cap and the budget lasts; returns how many were
+        paid."""
+        if referrers.size == 0:
+            return 0
+        order = np.argsort(referrers, kind="stable")
+        sorted_refs = referrers[order]
+        first = np.ones(sorted_refs.size, dtype=bool)
+        first[1:] = sorted_refs[1:] != sorted_refs[:-1]
+        group_start = np.maximum.accumulate(np.where(first, np.arange(sorted_refs.size), 0))
+        nth = np.empty(referrers.size, dtype=np.int64)
+        nth[order] = np.arange(sorted_refs.size) - group_start  # 0 for a referrer's first today
+        room = np.floor((self.cfg.cap_per_person + EPS - self.paid[referrers]) / amount)
+        eligible = np.flatnonzero(nth < room)
+        eligible = eligible[: min(eligible.size, self.affordable(amount))]
+        self.spend(amount * eligible.size)
+        np.add.at(self.paid, referrers[eligible], amount)
+        return int(eligible.size)
 
     def _stop(self, model: WomModel) -> None:
         """The programme ends: deal seekers who are still customers lose loyalty."""
