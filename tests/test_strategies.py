@@ -21,11 +21,19 @@ from sim.strategies.kol import kol_prices
 
 BASE = ("graph.n=1000", "steps=90")
 SEEDS = range(10)
+EFFECT_SEEDS = range(20)
 STRATEGY_KEYS = {"cost", "cost_by_strategy", "cost_per_customer", "strategies", "kols",
                  "ads_impressions", "complaints_backlog", "mean_response_delay_days",
                  "staffed_days", "rewards_referrals_paid", "rewards_shares_paid",
                  "rewards_points_paid", "rewards_deal_seekers", "rewards_stopped_on",
                  "complaints_answered", "complaints_recovered", "complaints_received"}
+
+
+def assert_effect(diff: np.ndarray, sign: int, min_t: float = 3.0) -> None:
+    """The mean paired difference has the expected sign and is at least ``min_t`` standard
+    errors from zero (seeds are fixed, so this is deterministic; margins measured, see note)."""
+    t = diff.mean() / (diff.std(ddof=1) / np.sqrt(diff.size))
+    assert sign * t >= min_t, (diff.mean(), t)
 
 
 def metric(overrides, key, seeds=SEEDS, at=None):
@@ -147,27 +155,36 @@ def test_kols_json_is_written_with_labels_for_loaded_graphs(tmp_path):
     assert (tmp_path / "conversions.csv").exists()
 
 
+@pytest.mark.slow
 def test_hub_seeding_beats_random_seeding_on_early_reach():
-    hubs = metric(["strategy=kol"], "reach", at=20)
-    rand = metric(["strategy=kol", "strategy.kol.selector=random"], "reach", at=20)
-    assert (hubs - rand).min() > 0.2  # measured min over these seeds: 0.35
+    hubs = metric(["strategy=kol"], "reach", EFFECT_SEEDS, at=20)
+    rand = metric(["strategy=kol", "strategy.kol.selector=random"], "reach", EFFECT_SEEDS, at=20)
+    assert (hubs - rand).min() > 0.1  # measured over these seeds: min 0.23, mean 0.36
 
 
 # ------------------------------------------------------------------------------ fast response
 
+@pytest.mark.slow
 def test_fast_responses_lower_detractors_and_raise_retention():
     answered = ["strategy=fast_response"]
-    d = metric(answered, "detractors") - metric([], "detractors")
-    r = metric(answered, "retention") - metric([], "retention")
-    assert d.max() < 0 and r.min() >= 0  # measured: d in [-0.037, -0.004], r in [0.0003, 0.027]
+    # measured over these 20 seeds: detractors -0.013 (t = -9.2), retention +0.012 (t = 5.0)
+    assert_effect(metric(answered, "detractors", EFFECT_SEEDS)
+                  - metric([], "detractors", EFFECT_SEEDS), -1)
+    assert_effect(metric(answered, "retention", EFFECT_SEEDS)
+                  - metric([], "retention", EFFECT_SEEDS), +1)
 
 
+@pytest.mark.slow
 def test_shorter_delay_is_at_least_as_good_as_longer():
     quick = ["strategy=fast_response", "strategy.fast_response.delay=2",
              "strategy.fast_response.delay_unit=hours"]
     slow = ["strategy=fast_response", "strategy.fast_response.delay=5"]
-    assert (metric(quick, "complaints_recovered") - metric(slow, "complaints_recovered")).min() > 0
-    assert (metric(quick, "detractors") - metric(slow, "detractors")).max() <= 0
+    recovered = (metric(quick, "complaints_recovered", EFFECT_SEEDS)
+                 - metric(slow, "complaints_recovered", EFFECT_SEEDS))
+    assert recovered.min() > 0  # measured: min 9, mean 20.7
+    # measured: detractors -0.0049 (t = -5.5)
+    assert_effect(metric(quick, "detractors", EFFECT_SEEDS)
+                  - metric(slow, "detractors", EFFECT_SEEDS), -1)
 
 
 def test_answers_count_and_recover_complaints():
@@ -178,17 +195,20 @@ def test_answers_count_and_recover_complaints():
 
 # ------------------------------------------------------------------------------------ rewards
 
+@pytest.mark.slow
 def test_rewards_raise_message_volume():
-    diff = metric(["strategy=rewards"], "positive_messages", seeds=range(20)) - \
-        metric([], "positive_messages", seeds=range(20))
-    assert diff.mean() > 20 and (diff > 0).mean() >= 0.6
+    diff = metric(["strategy=rewards"], "positive_messages", EFFECT_SEEDS) - \
+        metric([], "positive_messages", EFFECT_SEEDS)
+    assert diff.min() > 0  # measured: min 177, mean 438 posts
 
 
+@pytest.mark.slow
 def test_credibility_of_incentivised_messages_changes_persuasion():
     trusted = ["strategy=rewards", "strategy.rewards.credibility=1"]
     doubted = ["strategy=rewards", "strategy.rewards.credibility=0.5"]
-    diff = metric(trusted, "net_sentiment") - metric(doubted, "net_sentiment")
-    assert diff.min() > 0  # measured min 0.0016, mean 0.11
+    diff = metric(trusted, "net_sentiment", EFFECT_SEEDS) - \
+        metric(doubted, "net_sentiment", EFFECT_SEEDS)
+    assert_effect(diff, +1)  # measured: mean +0.16, t = 10.4
 
 
 def test_deal_seekers_lose_loyalty_when_programme_stops():
@@ -212,7 +232,7 @@ def test_deal_seekers_lose_loyalty_when_programme_stops():
 
 def test_ads_raise_early_reach_and_are_attributed():
     diff = metric(["strategy=ads"], "reach", at=30) - metric([], "reach", at=30)
-    assert diff.min() > 0.3  # measured min 0.55
+    assert diff.min() > 0.3  # measured over 20 seeds: min 0.54
     m = run(make_config(*BASE, "strategy=ads")).metrics
     assert m["from_ads"] > 0 and m["ads_impressions"] > 0
 
