@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import SOURCE_NAMES, sentiment_codes
+from sim.population import SOURCE_NAMES
+from sim.rules.kernels import state_counts
 
 if TYPE_CHECKING:
     from sim.model import WomModel
@@ -35,21 +36,20 @@ def snapshot(model: WomModel) -> dict:
     event columns count what happened during that day (0 at step 0).
     """
     s, n = model.state, model.graph.n
-    codes = sentiment_codes(s.attitude, s.aware, model.params.promoter_threshold)
-    promoters, detractors = int((codes > 0).sum()), int((codes < 0).sum())
-    aware = int(s.aware.sum())
-    customers = int(s.customer.sum())
+    aware, ever, customers, promoters, detractors, churned, loyalty_sum = state_counts(
+        s.aware, s.attitude, s.customer, s.ever_customer, s.churned, s.loyalty,
+        model.params.promoter_threshold)
     counts = model.day.counts if model.day is not None else {}
     row = {
         "step": model.t,
         "reach": aware / n,
-        "adoption": float(s.ever_customer.mean()),
+        "adoption": ever / n,
         "customers": customers / n,
         "promoters": promoters / n,
         "detractors": detractors / n,
         "net_sentiment": net_sentiment(promoters, detractors, aware),
-        "mean_loyalty": float(s.loyalty[s.customer].mean()) if customers else math.nan,
-        "churned": float(s.churned.mean()),
+        "mean_loyalty": loyalty_sum / customers if customers else math.nan,
+        "churned": churned / n,
     }
     for name in DAILY_COUNTS:
         row[name] = int(counts.get(name, 0))

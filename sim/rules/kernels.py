@@ -45,6 +45,9 @@ def experience(customer, use, noise, expectation, attitude, last_news, t, usage_
 def posts(aware, attitude, ever_customer, last_news, talkativeness, talk_multiplier, complained,
           talk, t, promoter_threshold, news_memory, hearsay_talk, negativity_bias, posted):
     """Who posts today: +1 promoter post, -1 detractor post or complaint, 0 none."""
+    fresh_by_age = np.empty(t + 1)  # exp(-age / news_memory), the same values as computed singly
+    for age in range(t + 1):
+        fresh_by_age[age] = math.exp(-age / news_memory)
     for i in range(aware.size):
         posted[i] = 0
         if complained[i]:
@@ -61,7 +64,7 @@ def posts(aware, attitude, ever_customer, last_news, talkativeness, talk_multipl
             continue
         fresh = 0.0
         if last_news[i] != NEVER:
-            fresh = math.exp(-(t - last_news[i]) / news_memory)
+            fresh = fresh_by_age[t - last_news[i]]
         prob = talkativeness[i] * fresh * talk_multiplier[i]
         prob *= 1.0 if ever_customer[i] else hearsay_talk
         if sign < 0:
@@ -149,3 +152,43 @@ def listen_push(indptr, indices, weights, posted, senders, credibility, message_
             last_news[j] = t
         row[:] = 0.0
     return count
+
+
+@_jit
+def adoption(aware, customer, churned, attitude, adopt, max_purchase_rate, purchase_midpoint,
+             purchase_slope, bought):
+    """Phase 4 decisions: an aware consumer who is neither a customer nor churned buys when
+    ``adopt < max_purchase_rate / (1 + exp(-slope (attitude - midpoint)))``; fills ``bought``."""
+    count = 0
+    for i in range(aware.size):
+        bought[i] = False
+        if aware[i] and not customer[i] and not churned[i]:
+            prob = max_purchase_rate / (
+                1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
+            if np.float64(adopt[i]) < prob:
+                bought[i] = True
+                count += 1
+    return count
+
+
+@_jit
+def state_counts(aware, attitude, customer, ever_customer, churned, loyalty_, threshold):
+    """One pass over the state: (aware, ever customers, customers, promoters, detractors,
+    churned, sum of customers' loyalty)."""
+    n_aware = n_ever = n_customers = n_promoters = n_detractors = n_churned = 0
+    loyalty_sum = 0.0
+    for i in range(aware.size):
+        if aware[i]:
+            n_aware += 1
+            if attitude[i] >= threshold:
+                n_promoters += 1
+            elif attitude[i] <= -threshold:
+                n_detractors += 1
+        if ever_customer[i]:
+            n_ever += 1
+        if customer[i]:
+            n_customers += 1
+            loyalty_sum += loyalty_[i]
+        if churned[i]:
+            n_churned += 1
+    return n_aware, n_ever, n_customers, n_promoters, n_detractors, n_churned, loyalty_sum

@@ -182,8 +182,9 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
 
 def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
     """Phase 4: aware consumers who are not (and never left as) customers buy."""
-    eligible = state.aware & ~state.customer & ~state.churned
-    bought = eligible & (draws.adopt < purchase_probability(state.attitude, p))
+    bought = np.zeros(state.aware.size, dtype=bool)
+    kernels.adoption(state.aware, state.customer, state.churned, state.attitude, draws.adopt,
+                     p.max_purchase_rate, p.purchase_midpoint, p.purchase_slope, bought)
     state.source[bought] = purchase_source(state, bought)
     state.converted_by[bought] = state.persuader[bought]
     state.customer[bought] = True
