@@ -26,11 +26,14 @@ class GraphConfig:
 
     ``strong_tie_share`` is the fraction of ties that are strong (weight 1); the others are weak
     with weight ``weak_tie_weight``. Loaded graphs with a weight column use their own weights.
+    ``cache_dir``: when set, a built graph is saved there as ``.npz`` (keyed by the graph config
+    and the seed) and reloaded by later runs instead of being built again.
     """
 
     kind: str = MISSING
     strong_tie_share: float = 0.3
     weak_tie_weight: float = 0.3
+    cache_dir: str | None = None
 
 
 @dataclass

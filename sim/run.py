@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from sim import __version__
 from sim.config import validate
 from sim.diffusion import PRESET_COLUMNS, DiffusionModel, preset_metrics
-from sim.graphs import Graph, build_graph
+from sim.graphs import Graph, build_graph, cached_build
 from sim.io import atomic_write_json, atomic_write_text
 from sim.metrics import TIMESERIES_COLUMNS, conversions_table, final_metrics
 from sim.model import WomModel
@@ -60,7 +60,11 @@ def build_model(cfg: Any, graph: Graph | None = None) -> WomModel | DiffusionMod
     a :class:`WomModel` for ``model=wom``, else a :class:`DiffusionModel` preset."""
     validate(cfg)
     if graph is None:
-        graph = build_graph(_to_object(cfg.graph), Streams(cfg.seed).get("graph"))
+        graph_cfg = _to_object(cfg.graph)
+        if graph_cfg.cache_dir:
+            graph = cached_build(graph_cfg, int(cfg.seed), graph_cfg.cache_dir)
+        else:
+            graph = build_graph(graph_cfg, Streams(cfg.seed).get("graph"))
     if cfg.model.name != "wom":
         return DiffusionModel(graph, _to_object(cfg.model), seed=cfg.seed)
     strategies = build_strategies(cfg.strategy, cfg.budget, cfg.budget_shares)

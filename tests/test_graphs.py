@@ -24,13 +24,25 @@ from sim.config import (
     WSGraphConfig,
 )
 from sim.errors import ConfigError, GraphFileError
-from sim.graphs import BUILDERS, Graph, assign_tie_strength, build_graph, load_edgelist
+from sim.graphs import (
+    BUILDERS,
+    Graph,
+    assign_tie_strength,
+    build_graph,
+    cached_build,
+    edgelist,
+    fast,
+    load_edgelist,
+)
+from sim.graphs.cache import cache_key
 from sim.graphs.generators import (
+    _nx_seed,
     _sample_pair_indices,
     _unrank_pairs,
     sbm_blocks,
     sbm_probabilities,
 )
+from sim.streams import Streams
 
 SMALL = {
     "ba": BAGraphConfig(n=300, m=3),
@@ -409,3 +421,303 @@ def test_no_edges(tmp_path, text):
 def test_missing_file(tmp_path):
     with pytest.raises(GraphFileError, match="cannot read"):
         load_edgelist(tmp_path / "nope.txt")
+
+
+def test_load_fast_path_and_errors_through_load_edgelist(tmp_path, monkeypatch):
+    monkeypatch.setattr(edgelist, "FAST_MIN_BYTES", 0)  # every file tries the fast path
+    g = load_edgelist(DATA / "ca-HepTh-lcc.txt")
+    assert (g.n, g.num_edges) == (8638, 24806) and g.labels[:2].tolist() == [0, 5065]
+    path = write(tmp_path, "bad.txt", "1 2 0.5\n\n2 3 -1\n")
+    with pytest.raises(GraphFileError, match=r"bad.txt line 3: weight -1 must be > 0"):
+        load_edgelist(path)
+
+
+# ------------------------------------------------------------------------------------------
+# compiled generators: the very graphs networkx builds
+
+
+def structure(g: Graph) -> tuple[list[int], list[int]]:
+    return g.indptr.tolist(), g.indices.tolist()
+
+
+@pytest.mark.parametrize(("n", "m", "seed"), [
+    (2, 1, 0), (10, 1, 1), (500, 3, 2), (2000, 5, 3), (300, 40, 4), (60, 59, 5),
+])
+def test_ba_is_networkx_graph(n, m, seed):
+    indptr, indices = fast.ba_csr(fast.py_random_state(seed), n, m, fast.pyset_capacity(m))
+    ours = Graph(indptr=indptr, indices=indices, weights=np.ones(indices.size))
+    assert_valid(ours)
+    assert structure(ours) == structure(
+        Graph.from_networkx(nx.barabasi_albert_graph(n, m, seed=seed)))
+
+
+@pytest.mark.parametrize(("n", "k", "p", "seed"), [
+    (10, 2, 0.5, 0), (300, 6, 0.2, 1), (2000, 10, 0.3, 2), (20, 18, 0.9, 3), (7, 6, 1.0, 4),
+    (500, 8, 1.0, 5), (101, 5, 0.0, 6),
+])
+def test_ws_is_networkx_graph(n, k, p, seed):
+    src, dst = fast.ws_edges(fast.py_random_state(seed), n, k, p)
+    assert structure(Graph.from_edges(n, src, dst)) == structure(
+        Graph.from_networkx(nx.watts_strogatz_graph(n, k, p, seed=seed)))
+
+
+@pytest.mark.parametrize(("n", "m", "p", "seed"), [
+    (10, 1, 0.5, 0), (300, 3, 0.3, 1), (2000, 5, 0.7, 2), (300, 10, 1.0, 3), (50, 50, 0.5, 4),
+    (1000, 2, 0.0, 5), (400, 20, 0.9, 6),
+])
+def test_powerlaw_cluster_is_networkx_graph(n, m, p, seed):
+    src, dst = fast.powerlaw_cluster_edges(fast.py_random_state(seed), n, m, p,
+                                           fast.pyset_capacity(m))
+    assert structure(Graph.from_edges(n, src, dst)) == structure(
+        Graph.from_networkx(nx.powerlaw_cluster_graph(n, m, p, seed=seed)))
+
+
+@pytest.mark.parametrize("kind", ["ba", "ws", "powerlaw_cluster"])
+def test_builders_keep_the_networkx_graph_of_each_run_seed(kind):
+    """Same run seed, same graph and ties as when networkx built it (results stay comparable)."""
+    cfg = SMALL[kind]
+    g = build_graph(cfg, rng(7))
+    r = rng(7)
+    seed = _nx_seed(r)
+    if kind == "ba":
+        ref = nx.barabasi_albert_graph(cfg.n, cfg.m, seed=seed)
+    elif kind == "ws":
+        ref = nx.watts_strogatz_graph(cfg.n, cfg.k, cfg.p, seed=seed)
+    else:
+        ref = nx.powerlaw_cluster_graph(cfg.n, cfg.m, cfg.p, seed=seed)
+    old = Graph.from_networkx(ref)
+    strong = r.random(old.num_edges) < cfg.strong_tie_share  # the old tie draw
+    old = old.with_edge_weights(np.where(strong, 1.0, cfg.weak_tie_weight))
+    assert same_graph(g, old)
+
+
+def test_ba_degree_distribution_matches_networkx_on_other_seeds():
+    """Not only the same graphs for the same seed: the same law (independent seeds)."""
+    n, m = 20000, 3
+    ours = [build_graph(BAGraphConfig(n=n, m=m), rng(s)).degree for s in range(3)]
+    theirs = [Graph.from_networkx(nx.barabasi_albert_graph(n, m, seed=100 + s)).degree
+              for s in range(3)]
+    for deg in ours + theirs:
+        assert deg.sum() == 2 * m * (n - m) and deg.min() == m
+    # measured over 20 seeds each: nodes of degree >= 20 about 1060 (sd 25), of degree >= 50
+    # about 170 (sd 11), maximal degree about 500 (range 330 .. 780)
+    for lo, tol in ((m, 0), (20, 150), (50, 60)):
+        a = np.mean([np.count_nonzero(d >= lo) for d in ours])
+        b = np.mean([np.count_nonzero(d >= lo) for d in theirs])
+        assert abs(a - b) <= tol
+    assert 250 < np.mean([d.max() for d in ours]) < 1000
+
+
+def test_pyset_order_is_cpythons():
+    r = random.Random(3)
+    for _ in range(300):
+        keys = [r.randrange(r.choice([10, 1000, 10**9])) for _ in range(r.randrange(1, 120))]
+        cap = fast.pyset_capacity(len(set(keys)))
+        table, scratch = np.empty(cap, np.int64), np.empty(cap, np.int64)
+        table[:8] = -1
+        size, fill = 8, 0
+        for k in keys:
+            size, fill = fast._pyset_add(table, size, fill, k, scratch)
+        assert [k for k in table[:size].tolist() if k != -1] == list(set(keys))
+
+
+def test_python_random_replay():
+    mt = fast.py_random_state(99)
+    expected = random.Random(99)
+    for n in (1, 2, 7, 1000, 2**31 - 1, 2**40 + 3):
+        assert fast._py_randbelow(mt, n) == expected._randbelow(n)
+        assert fast._py_random(mt) == expected.random()
+
+
+# ------------------------------------------------------------------------------------------
+# from_edges, ties and checks at scale
+
+
+def reference_graph(n, src, dst, w):
+    """A plain dict-based reference: {(u, v): weight} for u != v, both directions."""
+    best = {}
+    for u, v, x in zip(src.tolist(), dst.tolist(), w.tolist(), strict=True):
+        if u != v:
+            x = float(np.float32(x))
+            for key in ((u, v), (v, u)):
+                best[key] = max(best.get(key, 0.0), x)
+    keys = sorted(best)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(indptr, np.array([k[0] for k in keys], dtype=np.int64) + 1, 1)
+    return np.cumsum(indptr), [k[1] for k in keys], [best[k] for k in keys]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.uint16])
+def test_from_edges_matches_plain_reference_on_multigraphs(dtype):
+    r = rng(11)
+    for n, m in ((1, 5), (50, 2000), (3000, 20000)):
+        src = r.integers(n, size=m).astype(dtype)
+        dst = np.where(r.random(m) < 0.05, src, r.integers(n, size=m)).astype(dtype)  # loops
+        dup = r.integers(m, size=m // 3)  # repeated edges, some reversed
+        src = np.concatenate([src, dst[dup]])
+        dst = np.concatenate([dst, src[dup]])
+        w = r.choice([0.1, 0.25, 0.5, 1.0, 0.3], size=src.size)
+        indptr, indices, weights = reference_graph(n, src, dst, w)
+        g = Graph.from_edges(n, src, dst, w)
+        assert_valid(g)
+        assert g.indptr.tolist() == indptr.tolist() and g.indices.tolist() == indices
+        assert g.weights.tolist() == weights
+        plain = Graph.from_edges(n, src.tolist(), dst.tolist())
+        assert plain.indices.tolist() == indices and np.all(plain.weights == 1.0)
+
+
+def test_from_edges_empty_and_isolated():
+    g = Graph.from_edges(5, [], [])
+    assert g.n == 5 and g.nnz == 0 and g.degree.tolist() == [0] * 5
+    assert Graph.from_edges(0, [], []).n == 0
+    with pytest.raises(ValueError, match="0 .. 4"):
+        Graph.from_edges(5, np.array([0, -1], dtype=np.int32), np.array([1, 2], dtype=np.int32))
+
+
+def test_tie_strengths_are_the_draws_of_rng_random_in_edge_order():
+    g = build_graph(ERGraphConfig(n=3000, mean_degree=6.0), rng(0))
+    cfg = SimpleNamespace(strong_tie_share=0.4, weak_tie_weight=0.25)
+    h = assign_tie_strength(g, cfg, rng(5))
+    expected = np.where(rng(5).random(g.num_edges) < 0.4, 1.0, 0.25).astype(np.float32)
+    assert np.array_equal(h.edges()[2], expected)
+    assert_valid(h)
+    r = rng(5)
+    assign_tie_strength(g, cfg, r)  # leaves rng where rng.random(num_edges) would
+    ref = rng(5)
+    ref.random(g.num_edges)
+    assert r.random() == ref.random()
+
+
+def test_check_detects_weight_asymmetry():
+    g = Graph(indptr=[0, 1, 2], indices=[1, 0], weights=[1.0, 0.5])
+    with pytest.raises(ValueError, match="weights not symmetric"):
+        g.check()
+
+
+# ------------------------------------------------------------------------------------------
+# the compiled edge-list parser gives exactly what the line-by-line parser gives
+
+
+def same_loaded(a: Graph, b: Graph) -> bool:
+    return (same_graph(a, b) and a.labels.dtype == b.labels.dtype
+            and np.array_equal(a.labels, b.labels) and a.name == b.name
+            and a.weighted == b.weighted)
+
+
+@pytest.mark.parametrize("name", ["facebook_combined.txt", "ca-HepTh-lcc.txt"])
+def test_fast_loader_equals_slow_loader_on_data(name):
+    fast_graph = edgelist._load_fast(DATA / name)
+    assert fast_graph is not None and same_loaded(fast_graph, edgelist._load_slow(DATA / name))
+
+
+TRICKY = [
+    "1 2\n2 3\n",
+    "1,2\n2,3\n",
+    "# c\n1 2 0.5\n2 3 1e-1\n3 4 0.12345678901234567\n4 5 123456789012345678901\n",
+    "source,target,weight\n1,2,2\n2, 3 ,4\n\"3\",1,1\n",
+    "1\t2\r\n2\t3\r\n",
+    "\ufeff1 2\n2 3\n",
+    "1 2\n\n   \n# x\n% y\n3 1\n   # indented comment\n",
+    "1 2 .5\n2 3 5.\n3 4 +2E3\n4 5 7e-300\n",
+    "'1' , \"2\"\n",
+    "1 1\n1 2\n2 1\n",
+    "-5 0\n0 -5\n",
+    "123456789012345678 1\n",
+    "from to\n1 2\n",
+    "1 2 0.1\n2 3 0.30000000000000004\n",
+    "5 6 3\n6 5 9\n",
+]
+NEEDS_SLOW = [
+    "007 1\n7 2\n",  # non-canonical integers: string ids
+    "a b\nb c\n",
+    "-0 1\n",
+    "' 1',2\n",  # a space inside the quotes stays in the id
+    "1 2\r",  # a lone carriage return is a line break for Python
+    "1 2\x0b3 4\n",  # so is a vertical tab
+    "x y 0.5\ny z 1\n",
+    "1234567890123456789 1\n",
+    "1 2 1_0\n",  # Python's float accepts this
+    "1 2 inf\n",
+    "\u00e9 1\n",
+    "1 2\n3 4 0.5\n",  # errors: the slow parser reports them
+    "1 2 0\n",
+    "1,2,\n",
+    "1 2 3 4\n",
+    "source target\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_loader_equals_slow_loader_on_tricky_files(tmp_path, text):
+    path = tmp_path / "g.txt"
+    path.write_bytes(text.encode("utf-8"))
+    fast_graph = edgelist._load_fast(path)
+    assert fast_graph is not None
+    assert same_loaded(fast_graph, edgelist._load_slow(path))
+
+
+@pytest.mark.parametrize("text", NEEDS_SLOW)
+def test_fast_loader_defers_what_it_does_not_handle(tmp_path, text):
+    path = tmp_path / "g.txt"
+    path.write_bytes(text.encode("utf-8"))
+    assert edgelist._load_fast(path) is None
+
+
+def test_fast_loader_on_random_weights_and_gzip(tmp_path):
+    r = random.Random(0)
+    lines = []
+    for _ in range(3000):
+        digits = r.randint(1, 22)
+        w = r.choice([f"{r.uniform(0.1, 1):.{digits}f}", f"{r.uniform(1e-3, 1e5):.{digits}e}",
+                      str(r.randint(1, 10**digits)), repr(r.random() + 1e-9)])
+        lines.append(f"{r.randint(-50, 400)} {r.randint(0, 400)} {w}")
+    text = "\n".join(lines) + "\n"
+    plain = write(tmp_path, "w.txt", text)
+    packed = tmp_path / "w.txt.gz"
+    with gzip.open(packed, "wt") as fh:
+        fh.write(text)
+    for path in (plain, packed):
+        fast_graph = edgelist._load_fast(path)
+        assert fast_graph is not None and same_loaded(fast_graph, edgelist._load_slow(path))
+
+
+# ------------------------------------------------------------------------------------------
+# the graph cache
+
+
+def test_cache_round_trip_is_identical(tmp_path):
+    for cfg in (BAGraphConfig(n=500, m=2), FileGraphConfig(path=str(DATA / "ca-HepTh-lcc.txt")),
+                SMALL["sbm"]):
+        built = cached_build(cfg, 4, tmp_path)  # a miss: builds and stores
+        loaded = cached_build(cfg, 4, tmp_path)  # a hit
+        direct = build_graph(cfg, Streams(4).get("graph"))
+        for g in (built, loaded):
+            assert same_graph(g, direct) and g.name == direct.name
+            assert g.weighted == direct.weighted
+            assert (g.labels is None) == (direct.labels is None)
+            if g.labels is not None:
+                assert np.array_equal(g.labels, direct.labels)
+    assert len(list(tmp_path.glob("*.npz"))) == 3
+
+
+def test_cache_keys_and_generator_state(tmp_path):
+    cfg = BAGraphConfig(n=300, m=2)
+    assert cache_key(cfg, 1) != cache_key(cfg, 2)
+    assert cache_key(cfg, 1) != cache_key(BAGraphConfig(n=300, m=3), 1)
+    assert cache_key(cfg, 1) == cache_key(OmegaConf.structured(cfg), 1)
+    # a generator comes back in the state the build leaves it in, hit or miss
+    first, second, plain = rng(9), rng(9), rng(9)
+    a, b = cached_build(cfg, first, tmp_path), cached_build(cfg, second, tmp_path)
+    c = build_graph(cfg, plain)
+    assert same_graph(a, c) and same_graph(b, c)
+    assert first.random() == second.random() == plain.random()
+    # no directory: just builds
+    assert same_graph(cached_build(cfg, 1), build_graph(cfg, Streams(1).get("graph")))
+
+
+def test_cache_notices_a_changed_file(tmp_path):
+    path = write(tmp_path, "g.txt", "1 2\n2 3\n")
+    cfg = FileGraphConfig(path=str(path))
+    assert cached_build(cfg, 0, tmp_path / "cache").num_edges == 2
+    path.write_text("1 2\n2 3\n3 4\n")
+    assert cached_build(cfg, 0, tmp_path / "cache").num_edges == 3

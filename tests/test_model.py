@@ -160,3 +160,11 @@ def test_engines_agree_with_every_rule_and_strategy_active():
     m = ref.metrics
     assert m["churn"] > 0 and m["complaints_recovered"] > 0 and m["from_referral"] > 0
     assert m["from_kol"] + m["seeded"] > 0 and m["from_ads"] > 0
+
+
+def test_graph_cache_gives_the_same_run(tmp_path):
+    plain = run(make_config(*SMALL, "seed=2"))
+    first = run(make_config(*SMALL, "seed=2", f"graph.cache_dir={tmp_path}"))
+    again = run(make_config(*SMALL, "seed=2", f"graph.cache_dir={tmp_path}"))
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    assert plain.timeseries.equals(first.timeseries) and first.timeseries.equals(again.timeseries)

@@ -43,12 +43,33 @@ def _insertion_sort(a, lo, hi):
         a[j + 1] = x
 
 
+_GAPS = np.array([1, 4, 10, 23, 57, 132, 301, 701, 1750, 4376, 10941, 27353, 68383, 170958,
+                  427396, 1068491, 2671228, 6678071, 16695178, 41737946, 104344866, 260862166,
+                  652155416, 1630388541], dtype=np.int64)
+"""Shell sort gaps (Ciura's, then growing by 2.5)."""
+
+
 @njit(cache=True)
 def _sort_segment(a, lo, hi):
-    if hi - lo <= 24:
+    """Sort ``a[lo:hi]`` in place: insertion sort for short rows, Shell sort for long ones
+    (no call into numba's generic sort, which costs a second of compilation per dtype)."""
+    size = hi - lo
+    if size <= 24:
         _insertion_sort(a, lo, hi)
-    else:
-        a[lo:hi].sort()
+        return
+    g = 0
+    while g + 1 < _GAPS.size and _GAPS[g + 1] < size:
+        g += 1
+    while g >= 0:
+        gap = _GAPS[g]
+        for i in range(lo + gap, hi):
+            x = a[i]
+            j = i
+            while j - gap >= lo and a[j - gap] > x:
+                a[j] = a[j - gap]
+                j -= gap
+            a[j] = x
+        g -= 1
 
 
 @njit(cache=True)
@@ -273,7 +294,7 @@ def _mt_twist(mt):
         mt[k] = v
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mt_next(mt):
     """Next 32-bit output (CPython's ``genrand_uint32``); ``mt[624]`` is the position."""
     if mt[624] >= 624:
@@ -306,7 +327,7 @@ def _py_randbelow(mt, n):
             return r
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _py_random(mt):
     """``random.Random.random()``: 53 bits from two outputs."""
     a = _mt_next(mt) >> 5
@@ -485,7 +506,7 @@ def ba_csr(mt, n, m, cap):
 _HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _slot(key, shift):
     return np.int64((np.uint64(key) * _HASH_MULT) >> np.uint64(shift))
 
@@ -533,7 +554,7 @@ def _hash_remove(table, shift, key):
     table[i] = -1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _pair_key(u, v, n):
     return np.int64(u) * n + v if u < v else np.int64(v) * n + u
 
@@ -608,6 +629,17 @@ def _eligible(y, s, mine, first, last, linked, small):
 
 
 @njit(cache=True)
+def _adjacent(pool, start, size, a, b):
+    """Whether ``a`` and ``b`` are linked (scanning the shorter adjacency)."""
+    if size[a] > size[b]:
+        a, b = b, a
+    for q in range(start[a], start[a] + size[a]):
+        if pool[q] == b:
+            return True
+    return False
+
+
+@njit(cache=True)
 def _append(pool, top, start, size, cap, a, b):
     """Append ``b`` to node ``a``'s adjacency, a growable array inside ``pool`` (moved to the
     end of the pool, with twice the room, when full). Returns the new (pool, top)."""
@@ -675,10 +707,12 @@ def powerlaw_cluster_edges(mt, n, m, p, cap):
                 if _py_random(mt) < p:
                     a0 = start[target]
                     a1 = a0 + size[target]
-                    eligible = 0
-                    for q in range(a0, a1):
-                        if _eligible(pool[q], s, dst, first, ne, linked, small):
-                            eligible += 1
+                    # ineligible neighbours: s itself (always linked to the target) and the
+                    # other links of s that the target also links to
+                    eligible = size[target] - 1
+                    for q in range(first, ne):
+                        if dst[q] != target and _adjacent(pool, start, size, dst[q], target):
+                            eligible -= 1
                     if eligible > 0:
                         r = _py_randbelow(mt, eligible)
                         for q in range(a0, a1):
