@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from sim.graphs import Graph
+from sim.preset_agents import AgentPreset
 from sim.rules.presets import ACTIVE, PRESETS
 from sim.streams import Streams
 
@@ -25,18 +26,24 @@ class DiffusionModel(mesa.Model):
     seed : int
         Streams ``dynamics.preset`` (the dynamics) and ``dynamics.seeds`` (seed nodes) derive
         from it.
+    engine : {"vectorized", "agents"}
+        Arrays and CSR (:mod:`sim.rules.presets`), or one Mesa agent per node
+        (:mod:`sim.preset_agents`, the reference).
 
     ``reach`` is the fraction ever active (adopted / activated / infected), ``active`` the fraction
     active now (infectious for SIR; for progressive models equal to reach).
     """
 
-    def __init__(self, graph: Graph, cfg: Any, *, seed: int):
+    def __init__(self, graph: Graph, cfg: Any, *, seed: int, engine: str = "vectorized"):
         streams = Streams(seed)
         super().__init__(rng=streams.fresh("mesa"))
         self.graph, self.params = graph, cfg
         self.t = 0
-        self.preset = PRESETS[cfg.name](graph, cfg, streams.get("dynamics.preset"),
-                                        streams.get("dynamics.seeds"))
+        dynamics, seeds = streams.get("dynamics.preset"), streams.get("dynamics.seeds")
+        if engine == "agents":
+            self.preset = AgentPreset(self, graph, cfg, dynamics, seeds)
+        else:
+            self.preset = PRESETS[cfg.name](graph, cfg, dynamics, seeds)
         self.strategies: list = []
         self.records: list[dict] = [self._row(int(self.preset.ever.sum()))]
 

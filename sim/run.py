@@ -66,7 +66,7 @@ def build_model(cfg: Any, graph: Graph | None = None) -> WomModel | DiffusionMod
         else:
             graph = build_graph(graph_cfg, Streams(cfg.seed).get("graph"))
     if cfg.model.name != "wom":
-        return DiffusionModel(graph, _to_object(cfg.model), seed=cfg.seed)
+        return DiffusionModel(graph, _to_object(cfg.model), seed=cfg.seed, engine=cfg.engine)
     strategies = build_strategies(cfg.strategy, cfg.budget, cfg.budget_shares)
     return WomModel(graph, _to_object(cfg.model), _to_object(cfg.population), seed=cfg.seed,
                     engine=cfg.engine, strategies=strategies)

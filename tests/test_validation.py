@@ -218,3 +218,23 @@ def test_preset_rejects_strategies_and_bad_seed_ids():
     with pytest.raises(ConfigError, match="^model.seed_ids="):
         build_model(make_config("graph.n=50", "model=independent_cascade",
                                 "model.seed_ids=[3,99]"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("preset", "params"), [
+    ("bass", ["model.p=0.01", "model.q=0.3"]),
+    ("independent_cascade", ["model.p=0.15", "model.seeds=3"]),
+    ("linear_threshold", ["model.seeds=5"]),
+    ("sir", ["model.beta=0.08", "model.gamma=0.2", "model.initial_infected=3"]),
+    ("threshold", ["model.phi=0.2", "model.seeds=10"]),
+])
+def test_preset_engines_agree_in_distribution(preset, params):
+    common = ["graph=ws", "graph.n=200", "graph.k=6", "steps=20", f"model={preset}", *params]
+    reach = {engine: np.array([run(make_config(*common, f"engine={engine}", f"seed={s}")
+                                   ).timeseries["reach"].to_numpy() for s in range(30)])
+             for engine in ("vectorized", "agents")}
+    fast, ref = reach["vectorized"], reach["agents"]
+    for t in (5, 10, 20):
+        if np.ptp(np.concatenate([fast[:, t], ref[:, t]])) > 0:
+            assert stats.ks_2samp(fast[:, t], ref[:, t]).pvalue > 0.01, t
+    assert np.abs(fast.mean(axis=0) - ref.mean(axis=0)).max() < 0.05
