@@ -1,0 +1,360 @@
+"""The what-if dashboard page: Solara, on Mesa's SolaraViz components.
+
+Serve it with ``womsim-app`` (127.0.0.1, offline) or ``solara run sim/app/page.py``.
+
+Mesa's ``SolaraViz`` shows one model with one set of parameters; the dashboard compares two
+scenarios, so the page is laid out with plain Solara around Mesa's own pieces: the
+``ModelController`` (Step / Play / Reset, stepping a :class:`~sim.app.state.Comparison`, which is
+a ``mesa.Model``), ``UserInputs`` (sliders and selects of each scenario) and the
+``update_counter`` that re-renders the views after each step. All the logic is in
+:mod:`sim.app.state`; figures come from :mod:`sim.app.views`; this module only renders them.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import solara
+
+# Mesa's ComponentsView (not used here) trips solara's hook linter when imported: not our code
+warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found despite early",
+                        category=UserWarning)
+# served on 127.0.0.1 over http, solara falls back to a samesite=lax cookie: fine, not embedded
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                        category=UserWarning)
+from mesa.visualization.solara_viz import ModelController, UserInputs  # noqa: E402
+from mesa.visualization.utils import force_update, update_counter  # noqa: E402
+
+from sim.app import views  # noqa: E402
+from sim.app.offline import apply_offline_settings  # noqa: E402
+from sim.app.state import (  # noqa: E402
+    GRAPH_KINDS,
+    KPIS,
+    STRATEGY_NAMES,
+    Comparison,
+    ControlError,
+    Scenario,
+    World,
+)
+from sim.config import KOL_SELECTORS  # noqa: E402
+
+apply_offline_settings()
+
+#: what the page opens with: the plan now (no strategy) against seeding 10 KOLs
+DEFAULT_WORLD = World()
+DEFAULT_A = Scenario()
+DEFAULT_B = Scenario(strategies=("kol",))
+
+SCENARIO_TITLES = {"a": "Scenario A — the plan now", "b": "Scenario B — what if"}
+LABELS = {"world": "Both scenarios", "a": "Scenario A", "b": "Scenario B"}
+STRATEGY_LABELS = {"kol": "KOLs", "rewards": "Rewards", "fast_response": "Fast response",
+                   "ads": "Ads"}
+SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
+NETWORK_SAMPLE = 2000
+#: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
+REBUILD_DELAY = 0.25
+TONE_COLORS = {"better": "#1b7a35", "worse": "#c62828", "same": "#555555"}
+
+CSS = """
+.womsim-figure img { max-width: 100%; height: auto; }
+.womsim-kpi { min-width: 170px; flex: 1 1 170px; }
+.womsim-kpi-label { font-size: 0.85rem; color: #555; display: block; }
+.womsim-kpi-delta { font-size: 1.6rem; font-weight: 600; display: block; line-height: 1.3; }
+.womsim-kpi-values { font-size: 0.85rem; display: block; }
+.womsim-command { white-space: pre-wrap; word-break: break-all; font-size: 0.8rem;
+                  background: #f5f5f5; padding: 6px; border-radius: 4px; }
+.womsim-day { font-size: 1.1rem; font-weight: 600; }
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# controls
+
+
+@solara.component
+def WorldControls(world: World, on_change: Callable[[str, Any], None]) -> None:
+    """Graph kind and size, seed and horizon: shared by both scenarios."""
+    sizes = SIZES if world.n in SIZES else sorted([*SIZES, world.n])
+    with solara.Card(LABELS["world"], margin=0, classes=["womsim-world"]):
+        UserInputs({
+            "graph": {"type": "Select", "label": "Graph kind", "value": world.graph,
+                      "values": list(GRAPH_KINDS)},
+            "n": {"type": "Select", "label": "Consumers", "value": world.n, "values": sizes},
+        }, on_change=on_change)
+        solara.InputInt("Seed", value=world.seed, on_value=lambda v: on_change("seed", v))
+        solara.InputInt("Horizon (days)", value=world.steps,
+                        on_value=lambda v: on_change("steps", v))
+
+
+@solara.component
+def ScenarioControls(which: str, scenario: Scenario,
+                     on_change: Callable[[str, Any], None]) -> None:
+    """One scenario's controls; a strategy's parameters show while it is selected."""
+    s = scenario
+    with solara.Card(SCENARIO_TITLES[which], margin=0, classes=[f"womsim-scenario-{which}"]):
+        UserInputs({
+            "quality": {"type": "SliderFloat", "label": f"Product quality {s.quality:.2f}",
+                        "value": s.quality, "min": 0.0, "max": 1.0, "step": 0.01},
+            "negativity_bias": {"type": "SliderFloat",
+                                "label": f"Negativity bias {s.negativity_bias:.1f}",
+                                "value": s.negativity_bias, "min": 1.0, "max": 5.0,
+                                "step": 0.1},
+        }, on_change=on_change)
+        solara.Text("Strategies", style={"font-size": "0.85rem", "color": "#555"})
+        solara.ToggleButtonsMultiple(
+            value=list(s.strategies), on_value=lambda v: on_change("strategies", tuple(v)),
+            children=[solara.Button(STRATEGY_LABELS[name], value=name,
+                                    classes=[f"womsim-strategy-{which}-{name}"])
+                      for name in STRATEGY_NAMES],
+            dense=True, classes=[f"womsim-strategies-{which}"])
+        if "kol" in s.strategies:
+            UserInputs({
+                "kol_k": {"type": "SliderInt", "label": f"KOL count {s.kol_k}", "value": s.kol_k,
+                          "min": 0, "max": 200, "step": 1},
+                "kol_selector": {"type": "Select", "label": "KOL selector",
+                                 "value": s.kol_selector, "values": list(KOL_SELECTORS)},
+            }, on_change=on_change)
+        if "rewards" in s.strategies:
+            UserInputs({
+                "referral_reward": {"type": "SliderFloat",
+                                    "label": f"Referral reward {s.referral_reward:g}",
+                                    "value": s.referral_reward, "min": 0.0, "max": 100.0,
+                                    "step": 1.0},
+                "reward_credibility": {"type": "SliderFloat",
+                                       "label": "Credibility of rewarded posts "
+                                                f"{s.reward_credibility:.2f}",
+                                       "value": s.reward_credibility, "min": 0.0, "max": 1.0,
+                                       "step": 0.05},
+            }, on_change=on_change)
+        if "fast_response" in s.strategies:
+            UserInputs({
+                "response_delay": {"type": "SliderFloat",
+                                   "label": f"Response delay {s.response_delay:g}",
+                                   "value": s.response_delay, "min": 0.0, "max": 72.0,
+                                   "step": 0.5},
+                "response_unit": {"type": "Select", "label": "Delay unit",
+                                  "value": s.response_unit, "values": ["hours", "days"]},
+                "response_capacity": {"type": "SliderInt",
+                                      "label": f"Answers per day {s.response_capacity}",
+                                      "value": s.response_capacity, "min": 0, "max": 500,
+                                      "step": 5},
+            }, on_change=on_change)
+        if "ads" in s.strategies:
+            UserInputs({
+                "ads_impressions": {"type": "SliderInt",
+                                    "label": f"Ad impressions per day {s.ads_impressions:,.0f}",
+                                    "value": int(s.ads_impressions), "min": 0,
+                                    "max": 100_000, "step": 1000},
+            }, on_change=on_change)
+        solara.InputFloat("Budget (empty: no limit)", value=s.budget, optional=True,
+                          on_value=lambda v: on_change("budget", v),
+                          classes=[f"womsim-budget-{which}"])
+
+
+# --------------------------------------------------------------------------------------------
+# views
+
+
+@solara.component
+def DayLabel(model: Comparison) -> None:
+    """The day both scenarios have reached."""
+    update_counter.get()
+    solara.Text(f"Day {model.day} of {model.world.steps}", classes=["womsim-day"])
+
+
+@solara.component
+def KpiCard(key: str, a: float | None, b: float | None, delta: float | None) -> None:
+    """One KPI: the difference B - A in large, both values below."""
+    color = TONE_COLORS[views.delta_tone(key, delta)]
+    with solara.Card(margin=1, classes=["womsim-kpi", f"womsim-kpi-{key}"]):
+        solara.Text(f"{views.KPI_LABELS[key]}  (B − A)", classes=["womsim-kpi-label"])
+        solara.Text(views.format_delta(key, delta), classes=["womsim-kpi-delta"],
+                    style={"color": color})
+        solara.Text(f"A {views.format_kpi(key, a)}  ·  B {views.format_kpi(key, b)}",
+                    classes=["womsim-kpi-values"])
+
+
+@solara.component
+def KpiCards(model: Comparison) -> None:
+    """Reach, customers, net sentiment, mean loyalty and cost per customer of A and B."""
+    update_counter.get()
+    ka, kb, diff = model.kpis("a"), model.kpis("b"), model.differences()
+    with solara.Row(classes=["womsim-kpis"], style={"flex-wrap": "wrap"}):
+        for key in KPIS:
+            KpiCard(key, ka[key], kb[key], diff[key])
+
+
+@solara.component
+def TimeseriesView(model: Comparison) -> None:
+    """Reach, customers, net sentiment and loyalty over time, A and B overlaid."""
+    update_counter.get()
+    day = model.day
+    plot = solara.use_memo(lambda: views.TimeseriesPlot(model.world.steps, _labels(model)),
+                           [model])
+    fig = solara.use_memo(lambda: plot.update({w: model.timeseries(w) for w in ("a", "b")}),
+                          [model, day])
+    with solara.Card("Over time", margin=0, classes=["womsim-figure", "womsim-timeseries"]):
+        solara.FigureMatplotlib(fig, format="png", dependencies=[model, day])
+
+
+@solara.component
+def NetworkView(model: Comparison) -> None:
+    """The network (a sample on large graphs) coloured by sentiment, A beside B."""
+    update_counter.get()
+    day = model.day
+    plot = solara.use_memo(
+        lambda: views.NetworkPlot(views.network_sample(model.graph, NETWORK_SAMPLE,
+                                                       model.world.seed)), [model])
+
+    def update():
+        labels, nodes = _labels(model), plot.sample.nodes
+        return plot.update([(f"{labels[w]} — day {day}", model.status(w, nodes),
+                             model.customers(w, nodes)) for w in ("a", "b")])
+
+    fig = solara.use_memo(update, [model, day])
+    m, total = plot.sample.nodes.size, plot.sample.total
+    shown = f"all {m:,} consumers" if m == total else f"a sample of {m:,} of {total:,} consumers"
+    with solara.Card("Who thinks what", margin=0, classes=["womsim-figure", "womsim-network"]):
+        solara.FigureMatplotlib(fig, format="png", dependencies=[model, day])
+        solara.Text(f"Sentiment of {shown}, same layout for A and B.",
+                    classes=["womsim-network-caption"],
+                    style={"font-size": "0.8rem", "color": "#555"})
+
+
+@solara.component
+def ConversionsView(model: Comparison) -> None:
+    """Purchases so far by source, A and B."""
+    update_counter.get()
+    day = model.day
+    plot = solara.use_memo(lambda: views.ConversionsPlot(_labels(model)), [model])
+    fig = solara.use_memo(lambda: plot.update({w: model.conversions(w) for w in ("a", "b")}),
+                          [model, day])
+    with solara.Card("Conversions by source", margin=0,
+                     classes=["womsim-figure", "womsim-conversions"]):
+        solara.FigureMatplotlib(fig, format="png", dependencies=[model, day])
+
+
+@solara.component
+def CommandsView(model: Comparison) -> None:
+    """Each scenario as the ``womsim`` command that reproduces it."""
+    with solara.Card("Run it from the command line", margin=0, classes=["womsim-commands"]):
+        for which in ("a", "b"):
+            solara.Text(SCENARIO_TITLES[which], style={"font-weight": "600"})
+            solara.Preformatted(model.command(which),
+                                class_=f"womsim-command womsim-command-{which}")
+        solara.Text("Both run on the same graph and seed (common random numbers), so their "
+                    "differences are the effect of the controls.",
+                    style={"font-size": "0.85rem", "color": "#555"})
+
+
+def _labels(model: Comparison) -> dict[str, str]:
+    return {w: f"{w.upper()}: " + (", ".join(STRATEGY_LABELS[s]
+                                             for s in model.scenario(w).strategies) or "none")
+            for w in ("a", "b")}
+
+
+# --------------------------------------------------------------------------------------------
+# the page
+
+
+@solara.component
+def Page() -> None:
+    """The dashboard: run controls and scenario controls in the sidebar, views in the main
+    area.
+
+    A control change is a *request* (the controls show it at once); a background task waits a
+    moment (a dragged slider sends many values), rebuilds both scenarios with the latest request
+    and re-runs them to the day shown, then swaps them in. Only controls that built are kept for
+    Mesa's Reset; a rejected request shows its error and leaves the running models alone.
+    """
+    first = solara.use_memo(lambda: Comparison(DEFAULT_WORLD, DEFAULT_A, DEFAULT_B), [])
+    initial_controls = solara.use_memo(first.controls, [])
+    model = solara.use_reactive(first)
+    applied = solara.use_reactive(initial_controls)  # what Mesa's Reset rebuilds from
+    shown = solara.use_reactive(initial_controls)  # what the controls show
+    request = solara.use_reactive(None)  # (controls, day) to build, or None
+    error = solara.use_reactive(None)
+    play_interval = solara.use_reactive(250)
+    days_per_step = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+
+    def rebuild() -> None:
+        if request.value is None:
+            return
+        wanted, day = request.value
+        time.sleep(REBUILD_DELAY)
+        if not task.is_current():
+            return
+        try:
+            new = Comparison(**wanted)
+        except ControlError as err:
+            error.set(str(err))
+            return
+        while new.day < day:
+            if not task.is_current():
+                return
+            new.step()
+        if task.is_current():
+            error.set(None)
+            applied.set(new.controls())
+            model.set(new)
+            force_update()
+
+    task = solara.lab.use_task(rebuild, dependencies=[request.value], prefer_threaded=True)
+
+    def ask(**changed: World | Scenario) -> None:
+        wanted = {**shown.value, **changed}
+        shown.set(wanted)
+        request.set((wanted, model.value.day))
+
+    def change(which: str, name: str, value: Any) -> None:
+        try:
+            updated = replace(shown.value[which], **{name: value})
+        except ControlError as err:
+            error.set(f"{LABELS[which]}: {err}")
+            return
+        if updated != shown.value[which]:
+            ask(**{which: updated})
+
+    solara.Title("womsim — what if?")
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle("womsim — what if?")
+    with solara.Sidebar(), solara.Column(style={"gap": "8px"}):
+        with solara.Card("Run", margin=0, classes=["womsim-run"]):
+            DayLabel(model.value)
+            ModelController(model, model_parameters=applied, play_interval=play_interval,
+                            render_interval=days_per_step, use_threads=use_threads)
+            solara.SliderInt(f"Days per step {days_per_step.value}", value=days_per_step, min=1,
+                             max=30)
+            solara.SliderInt(f"Play interval {play_interval.value} ms", value=play_interval,
+                             min=50, max=2000, step=50)
+            if task.pending:
+                solara.Text("Updating the scenarios…", classes=["womsim-updating"],
+                            style={"font-size": "0.8rem", "color": "#1f77b4"})
+            else:
+                solara.Text("A changed control re-runs both scenarios to the current day; "
+                            "Reset goes back to day 0.",
+                            style={"font-size": "0.8rem", "color": "#555"})
+        if error.value:
+            solara.Error(error.value, classes=["womsim-error"])
+        WorldControls(shown.value["world"],
+                      on_change=lambda name, value: change("world", name, value))
+        ScenarioControls("a", shown.value["a"],
+                         on_change=lambda name, value: change("a", name, value))
+        solara.Button("Copy A to B", outlined=True, classes=["womsim-copy-a-b"],
+                      on_click=lambda: ask(b=shown.value["a"]))
+        ScenarioControls("b", shown.value["b"],
+                         on_change=lambda name, value: change("b", name, value))
+    with solara.Column(style={"gap": "12px"}):
+        KpiCards(model.value)
+        with solara.Columns([1, 1]):
+            TimeseriesView(model.value)
+            NetworkView(model.value)
+        with solara.Columns([1, 1]):
+            ConversionsView(model.value)
+            CommandsView(model.value)

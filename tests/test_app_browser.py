@@ -1,0 +1,223 @@
+"""The dashboard in a real browser: served by ``python -m sim.app`` (``womsim-app``) on a free
+local port, driven by Playwright in Debian's headless Chromium.
+
+Skipped, with the reason, when Playwright, ``/usr/bin/chromium`` or the ``viz`` extra (solara,
+solara-assets) is missing. No browser is downloaded: Playwright drives the system Chromium.
+Nothing may leave 127.0.0.1: the browser's requests are recorded, and the server runs with
+HTTP(S) proxies pointing at a local trap that counts every connection an HTTP client makes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+ROOT = Path(__file__).resolve().parent.parent
+
+try:
+    from playwright.sync_api import Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    pytest.skip("playwright is not installed (pip install playwright; no browser download "
+                "needed, the test uses /usr/bin/chromium)", allow_module_level=True)
+if not CHROMIUM.exists():  # pragma: no cover - depends on the machine
+    pytest.skip("/usr/bin/chromium is missing (apt-get install -y chromium)",
+                allow_module_level=True)
+from sim.app.offline import assets_problem  # noqa: E402
+
+if (_problem := assets_problem()) is not None:  # pragma: no cover - depends on the machine
+    pytest.skip(f"the dashboard cannot be served offline: {_problem} "
+                "(pip install -e '.[viz]')", allow_module_level=True)
+
+# add pytest.mark.browser here once the marker is registered in pyproject.toml
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOAD_TIMEOUT = 120_000  # ms: the first load builds the graph and compiles the layout kernel
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Trap(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        self.server.connections += 1  # type: ignore[attr-defined]
+
+
+class ProxyTrap(socketserver.ThreadingTCPServer):
+    """A local 'proxy' that only counts the connections made to it and hangs up."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Trap)
+        self.connections = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ProxyTrap]]:
+    """``python -m sim.app --port <free>`` in a subprocess; yields its URL and the proxy trap."""
+    trap = ProxyTrap()
+    threading.Thread(target=trap.serve_forever, daemon=True).start()
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("app")
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    for key in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                "all_proxy"):
+        env[key] = trap.url
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost,::1"
+    log = (workdir / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "sim.app", "--port", str(port)], cwd=workdir,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited with {proc.returncode}:\n"
+                                   + (workdir / "server.log").read_text())
+            try:
+                with opener.open(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the app did not answer within 90 s:\n"
+                                   + (workdir / "server.log").read_text())
+            time.sleep(0.5)
+        yield url, trap
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        log.close()
+        trap.shutdown()
+        trap.server_close()
+
+
+def kpi_texts(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator(".womsim-kpi").all_inner_texts()]
+
+
+def image_src(page: Page, view: str) -> str:
+    return page.locator(f".womsim-{view} img").first.get_attribute("src") or ""
+
+
+VIEWS = ("timeseries", "network", "conversions")
+
+
+def step_and_time(page: Page, day: int) -> float:
+    """Press Step; seconds until the day label and all three figures have been re-rendered."""
+    old = [image_src(page, view) for view in VIEWS]
+    start = time.perf_counter()
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function(
+        "([views, old, day]) => {"
+        "  const label = document.querySelector('.womsim-day');"
+        "  if (!label || !label.textContent.includes(`Day ${day} of`)) return false;"
+        "  return views.every((v, i) => {"
+        "    const img = document.querySelector(`.womsim-${v} img`);"
+        "    return img && img.getAttribute('src') && img.getAttribute('src') !== old[i]; });"
+        "}", arg=[list(VIEWS), old, day], timeout=30_000)
+    return time.perf_counter() - start
+
+
+def choose(page: Page, scope: str, label: str, option: str) -> None:
+    """Pick ``option`` in the select labelled ``label`` inside ``scope``."""
+    page.locator(f"{scope} .v-select").filter(has_text=label).click()
+    page.locator(".menuable__content__active .v-list-item").filter(
+        has_text=option).first.click()
+
+
+def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
+    url, trap = app_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1150})
+            requested: list[str] = []
+            page.on("request", lambda r: requested.append(r.url))
+            page.on("websocket", lambda ws: requested.append(ws.url))
+            page.goto(url)
+            # past solara's "Loading app" splash: the app's own elements are rendered
+            page.wait_for_selector(".womsim-kpi-reach", timeout=LOAD_TIMEOUT)
+            page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+            expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180")
+            expect(page.locator(".womsim-command-a")).to_contain_text("strategy=none")
+            kpis_before = kpi_texts(page)
+            plot_before = image_src(page, "timeseries")
+            assert len(kpis_before) == 5
+
+            # change a control: B adds referral rewards to its KOLs
+            page.locator(".womsim-strategy-b-rewards").click()
+            expect(page.locator(".womsim-command-b")).to_contain_text(
+                "strategy.rewards.referral_reward=10", timeout=60_000)
+            expect(page.locator(".womsim-command-b")).to_contain_text("'strategy=[kol,rewards]'")
+            expect(page.get_by_text("Referral reward 10")).to_be_visible()
+
+            # step: the KPIs and the plots change
+            timings = [step_and_time(page, day) for day in (1, 2, 3)]
+            kpis_after = kpi_texts(page)
+            assert kpis_after != kpis_before
+            reach = page.locator(".womsim-kpi-reach .womsim-kpi-delta").inner_text()
+            assert reach.strip() not in ("+0.0 pp", "n/a"), kpis_after
+            assert image_src(page, "timeseries") != plot_before
+            page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+            assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+            print(f"\nstep -> rendered, n=2,000: {', '.join(f'{t:.2f}s' for t in timings)}")
+
+            # n = 100,000 consumers (the default engine): each step still renders quickly
+            choose(page, ".womsim-world", "Consumers", "100000")
+            expect(page.locator(".womsim-command-a")).to_contain_text(
+                "graph.n=100000", timeout=LOAD_TIMEOUT)
+            expect(page.locator(".womsim-network")).to_contain_text(
+                "a sample of 2,000 of 100,000 consumers", timeout=LOAD_TIMEOUT)
+            day = int(page.locator(".womsim-day").inner_text().split()[1])
+            big = [step_and_time(page, day + i) for i in (1, 2, 3, 4, 5)]
+            print(f"step -> rendered, n=100,000: {', '.join(f'{t:.2f}s' for t in big)}")
+            assert min(big) < 2.0, big  # generous: CI machines are shared; typically ~0.5 s
+            page.screenshot(path=str(tmp_path / "dashboard-100k.png"), full_page=True)
+
+            # a rejected value: a negative budget is refused with the control's name
+            budget = page.locator(".womsim-budget-a input")
+            budget.fill("-5")
+            budget.press("Enter")
+            expect(page.locator(".womsim-error")).to_contain_text("Budget", timeout=30_000)
+            expect(page.locator(".womsim-command-a")).not_to_contain_text("budget=")
+
+            # reset: back to day 0
+            page.get_by_role("button", name="Reset").click()
+            expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180", timeout=30_000)
+        finally:
+            browser.close()
+    outside = sorted({u for u in requested if urlsplit(u).hostname not in LOOPBACK
+                      and not u.startswith(("data:", "blob:"))})
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert trap.connections == 0, "the server tried to reach the outside through a proxy"
