@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import mesa
 import numpy as np
 
 from sim.graphs import Graph
+from sim.model import DailyModel
 from sim.preset_agents import AgentPreset
 from sim.rules.presets import ACTIVE, PRESETS
 from sim.streams import Streams
@@ -16,7 +16,7 @@ from sim.streams import Streams
 PRESET_COLUMNS = ("step", "reach", "active", "new_active")
 
 
-class DiffusionModel(mesa.Model):
+class DiffusionModel(DailyModel):
     """Runs one preset on a graph; ``records`` holds one row per day from 0.
 
     Parameters
@@ -56,14 +56,6 @@ class DiffusionModel(mesa.Model):
         """Advance the preset by one day."""
         self.t += 1
         self.records.append(self._row(self.preset.step()))
-
-    def run(self, steps: int, progress=None) -> list[dict]:
-        """Run ``steps`` days (``progress(t)`` after each); returns ``records``."""
-        for _ in range(steps):
-            self.step()
-            if progress is not None:
-                progress(self.t)
-        return self.records
 
 
 def preset_metrics(model: DiffusionModel) -> dict:

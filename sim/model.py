@@ -19,7 +19,22 @@ from sim.strategies import Strategy
 from sim.streams import Streams
 
 
-class WomModel(mesa.Model):
+class DailyModel(mesa.Model):
+    """A Mesa model stepped one day at a time, keeping one ``records`` row per day in ``t``."""
+
+    t: int
+    records: list[dict]
+
+    def run(self, steps: int, progress=None) -> list[dict]:
+        """Run ``steps`` days; ``progress(t)`` is called after each. Returns ``records``."""
+        for _ in range(steps):
+            self.step()
+            if progress is not None:
+                progress(self.t)
+        return self.records
+
+
+class WomModel(DailyModel):
     """The word-of-mouth model on a given graph.
 
     Parameters
@@ -117,11 +132,3 @@ class WomModel(mesa.Model):
             buyers = np.asarray(buyers, dtype=np.int64)
             self.conversions.append((self.t, buyers, self.state.source[buyers].copy(),
                                      self.state.converted_by[buyers].copy()))
-
-    def run(self, steps: int, progress=None) -> list[dict]:
-        """Run ``steps`` days; ``progress(t)`` is called after each. Returns ``records``."""
-        for _ in range(steps):
-            self.step()
-            if progress is not None:
-                progress(self.t)
-        return self.records
