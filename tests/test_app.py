@@ -288,7 +288,7 @@ def test_values_the_simulator_rejects_name_the_scenario_and_the_key(monkeypatch)
         Comparison(SMALL, Scenario(), Scenario(strategies=["kol"]))
     monkeypatch.undo()
     with pytest.raises(ControlError, match=r"^Scenario B: KOL selector .*'betweenness' .*"
-                                           r"100,000 consumers: allowed up to 5,000"):
+                                           r"100,000 consumers: allowed up to 50,000"):
         Comparison(World(n=100_000), Scenario(),
                    Scenario(strategies=["kol"], kol_selector="betweenness"))
     with pytest.raises(ControlError, match=r"a must be a Scenario"):

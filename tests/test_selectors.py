@@ -251,3 +251,26 @@ def test_greedy_and_degree_beat_random_on_ba():
     for seed in (0, 1, 2):
         assert spread("greedy", seed, samples=50_000) >= GREEDY_VS_DEGREE * degree
         assert degree > 1.5 * spread("random", seed)
+
+
+def test_compiled_brandes_matches_networkx_betweenness():
+    import networkx as nx
+
+    from sim.strategies.selectors import brandes_from_sources
+
+    for seed in range(3):
+        g = nx.gnm_random_graph(60, 150, seed=seed)
+        graph = Graph.from_networkx(g)
+        ours = brandes_from_sources(graph.indptr, graph.indices, np.arange(60))
+        ref = nx.betweenness_centrality(g, normalized=False)
+        np.testing.assert_allclose(ours / 2, [ref[i] for i in range(60)], rtol=1e-9, atol=1e-9)
+
+
+def test_sampled_betweenness_is_reproducible_and_finds_hubs_on_large_graphs():
+    from sim.config import config_for_graph
+    from sim.graphs import build_graph
+
+    graph = build_graph(config_for_graph("ba", n=50_000, m=3), np.random.default_rng(0))
+    first = rank(graph, "betweenness", np.random.default_rng(1), limit=10)
+    assert np.array_equal(first, rank(graph, "betweenness", np.random.default_rng(1), limit=10))
+    assert set(first[:3]) <= set(np.argsort(-graph.degree)[:30])  # hubs carry the paths
