@@ -140,9 +140,16 @@ def test_neutral_and_stale_consumers_do_not_post():
     assert day.posted.tolist() == [0, 0, -1]
 
 
-def test_freshness_decays_with_news_age():
-    f = wom.freshness(np.array([10, 0, -1], dtype=np.int32), 10, 14.0)
-    assert f.tolist() == pytest.approx([1.0, math.exp(-10 / 14), 0.0])
+def test_talk_probability_decays_with_the_age_of_news():
+    g = path_graph(2)
+    p = replace(P, hearsay_talk=1.0, news_memory=14.0)
+    fresh = math.exp(-10 / 14)  # news 10 days old at day 10
+    for last_news, talk_draw, expected in ((10, 0.99, 1), (0, fresh - 1e-6, 1),
+                                           (0, fresh + 1e-6, 0), (-1, 0.0, 0)):
+        s = State.empty(2)
+        s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, last_news
+        day = _talk(g, s, traits(2, talk=1.0), draws(2, talk=[talk_draw, 1.0]), p, t=10)
+        assert day.posted[0] == expected, (last_news, talk_draw)
 
 
 def test_hearsay_talks_less_than_own_experience():
@@ -230,7 +237,14 @@ def test_complainers_always_post_negatively():
 
 def test_adoption_rises_with_attitude_and_skips_churned_and_customers():
     att = np.linspace(-1, 1, 21)
-    prob = wom.purchase_probability(att, P)
+    prob = P.max_purchase_rate / (1 + np.exp(-P.purchase_slope * (att - P.purchase_midpoint)))
+    for offset, buys in ((-1e-9, True), (1e-9, False)):  # buys exactly when the draw < prob
+        s = State.empty(att.size)
+        s.aware[:] = True
+        s.attitude[:] = att
+        day = wom.Day(t=1)
+        wom.adoption(s, draws(att.size, adopt=prob + offset), P, day)
+        assert day.bought.all() if buys else not day.bought.any()
     assert np.all(np.diff(prob) > 0) and prob.max() <= P.max_purchase_rate
     s = State.empty(4)
     s.aware[:] = [True, True, True, False]

@@ -66,20 +66,6 @@ class Day:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def freshness(last_news: np.ndarray, t: int, news_memory: float) -> np.ndarray:
-    """How fresh each consumer's news is: exp(-(t - last_news) / news_memory), 0 if never."""
-    age = (t - last_news).astype(np.float64)
-    fresh = np.exp(-age / news_memory)
-    fresh[last_news == NEVER] = 0.0
-    return fresh
-
-
-def purchase_probability(attitude: np.ndarray, p: WomModelConfig) -> np.ndarray:
-    """Daily probability of buying: max_purchase_rate * logistic(slope * (attitude - midpoint))."""
-    logit = p.purchase_slope * (attitude - p.purchase_midpoint)
-    return p.max_purchase_rate / (1.0 + np.exp(-logit))
-
-
 def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
@@ -181,7 +167,9 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
 
 
 def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
-    """Phase 4: aware consumers who are not (and never left as) customers buy."""
+    """Phase 4: aware consumers who are neither customers nor churned buy with probability
+    max_purchase_rate / (1 + exp(-purchase_slope * (attitude - purchase_midpoint)))
+    (kernel: :func:`kernels.adoption`)."""
     bought = np.zeros(state.aware.size, dtype=bool)
     kernels.adoption(state.aware, state.customer, state.churned, state.attitude, draws.adopt,
                      p.max_purchase_rate, p.purchase_midpoint, p.purchase_slope, bought)
