@@ -27,7 +27,6 @@ import numpy as np
 from sim.config import WomModelConfig
 from sim.graphs import Graph
 from sim.population import (
-    NEVER,
     POST_KOL,
     POST_ORGANIC,
     POST_REFERRAL,
