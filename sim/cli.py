@@ -16,11 +16,10 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.compose import CONFIG_DIR
 from sim.config import register_configs
 from sim.errors import UserError
 from sim.jobs import config_hash, is_complete, job_dirname, record_failure, sweep_progress
-
-CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
 
 register_configs()
 if not OmegaConf.has_resolver("womsim_jobdir"):

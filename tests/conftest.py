@@ -12,7 +12,6 @@ from sim.config import register_configs
 from sim.graphs import Graph
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = str(ROOT / "configs")
 DATA = ROOT / "data"
 
 register_configs()
