@@ -24,24 +24,25 @@ class VectorizedEngine:
 
     def __init__(self, model: WomModel):
         self.scratch = wom.TalkScratch(model.graph.n)
+        self.draws = model.draw_source.lazy()
 
     def start_day(self, model: WomModel) -> None:
         """Nothing to prepare: the phases allocate what they produce."""
 
     def brand(self, m: WomModel) -> None:
-        wom.brand(m.state, m.draws, m.levers, m.params, m.day)
+        wom.brand(m.state, self.draws, m.levers, m.params, m.day)
 
     def experience(self, m: WomModel) -> None:
-        wom.experience(m.state, m.traits, m.draws, m.params, m.day)
+        wom.experience(m.state, m.traits, self.draws, m.params, m.day)
 
     def talk(self, m: WomModel) -> None:
-        wom.talk(m.state, m.traits, m.graph, m.draws, m.levers, m.params, m.day, self.scratch)
+        wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch)
 
     def adoption(self, m: WomModel) -> None:
-        wom.adoption(m.state, m.draws, m.params, m.day)
+        wom.adoption(m.state, self.draws, m.params, m.day)
 
     def loyalty(self, m: WomModel) -> None:
-        wom.loyalty(m.state, m.draws, m.levers, m.params, m.day)
+        wom.loyalty(m.state, self.draws, m.levers, m.params, m.day)
 
     def forgetting(self, m: WomModel) -> None:
         wom.forgetting(m.state, m.params)
@@ -83,7 +84,8 @@ class AgentEngine:
     def experience(self, m: WomModel) -> None:
         self._phase("decide_experience", "commit_experience")
         m.day.counts["uses"] = int(m.day.used.sum())
-        m.day.counts["complaints"] = int(m.day.complained.sum())
+        m.day.complainers = np.flatnonzero(m.day.complained)
+        m.day.counts["complaints"] = int(m.day.complainers.size)
 
     def talk(self, m: WomModel) -> None:
         self._phase("decide_post", "commit_post")
@@ -91,10 +93,12 @@ class AgentEngine:
         m.day.counts["positive_messages"] = int((m.day.posted > 0).sum())
         m.day.counts["negative_messages"] = int((m.day.posted < 0).sum())
         m.day.counts["aware_from_wom"] = int(m.day.newly_aware_wom.sum())
+        m.day.posters = np.flatnonzero(m.day.posted)
 
     def adoption(self, m: WomModel) -> None:
         self._phase("decide_adoption", "commit_adoption")
-        m.day.counts["purchases"] = int(m.day.bought.sum())
+        m.day.buyers = np.flatnonzero(m.day.bought)
+        m.day.counts["purchases"] = int(m.day.buyers.size)
 
     def loyalty(self, m: WomModel) -> None:
         self._phase("decide_loyalty", "commit_loyalty")

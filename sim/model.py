@@ -82,7 +82,7 @@ class WomModel(DailyModel):
         self.state = State.empty(graph.n)
         self._initial_awareness(streams.get("dynamics.initial"))
         self.day: Day | None = None
-        self.draws: DayDraws | None = None
+        self._draws: DayDraws | None = None
         self.levers = Levers.neutral(graph.n)
         self._draw_source = DrawSource(streams, graph.n)
         self.engine = ENGINES[engine](self)
@@ -105,7 +105,7 @@ class WomModel(DailyModel):
         """Advance one day (phases in the order of the class docstring)."""
         self.t += 1
         self.day = Day(t=self.t)
-        self.draws = self._draw_source.day()
+        self._draws = None
         self.levers = Levers.neutral(self.graph.n)
         engine = self.engine
         engine.start_day(self)
@@ -119,12 +119,25 @@ class WomModel(DailyModel):
         for strategy in self.strategies:
             strategy.after_talk(self)
         engine.adoption(self)
-        self.log_conversions(np.flatnonzero(self.day.bought))
+        self.log_conversions(self.day.buyers)
         for strategy in self.strategies:
             strategy.after_adoption(self)
         engine.loyalty(self)
         engine.forgetting(self)
         self.records.append(snapshot(self))
+
+    @property
+    def draws(self) -> DayDraws:
+        """Today's full table of draws (:class:`~sim.rules.draws.DayDraws`), computed on first
+        use; the vectorised engine never needs it, it computes the entries it uses on the spot."""
+        if self._draws is None:
+            self._draws = self._draw_source.day(self.t)
+        return self._draws
+
+    @property
+    def draw_source(self) -> DrawSource:
+        """The run's counter-based draws (:class:`~sim.rules.draws.DrawSource`)."""
+        return self._draw_source
 
     def log_conversions(self, buyers: np.ndarray) -> None:
         """Remember today's new customers (their source and converter are in ``state``)."""

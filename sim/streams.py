@@ -48,7 +48,14 @@ class Streams:
             self._cache[name] = self.fresh(name)
         return self._cache[name]
 
+    def key(self, name: str) -> int:
+        """A 64-bit key for ``name``, from the same seed sequence as :meth:`fresh` (for
+        counter-based draws: see :mod:`sim.rules.draws`)."""
+        return int(self._sequence(name).generate_state(1, np.uint64)[0])
+
+    def _sequence(self, name: str) -> np.random.SeedSequence:
+        return np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
+
     def fresh(self, name: str) -> np.random.Generator:
         """A new generator for ``name``, at the start of its sequence."""
-        seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
-        return np.random.Generator(np.random.PCG64(seq))
+        return np.random.Generator(np.random.PCG64(self._sequence(name)))

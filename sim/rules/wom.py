@@ -26,18 +26,9 @@ import numpy as np
 
 from sim.config import WomModelConfig
 from sim.graphs import Graph
-from sim.population import (
-    POST_KOL,
-    POST_ORGANIC,
-    POST_REFERRAL,
-    SOURCE_CODES,
-    VIA_ADS,
-    VIA_MEDIA,
-    State,
-    Traits,
-)
+from sim.population import State, Traits
 from sim.rules import kernels
-from sim.rules.draws import DayDraws
+from sim.rules.draws import ADOPT, CHURN, COMPLAIN, HEAR, MEDIA, TALK, USE, DayDraws
 from sim.rules.levers import Levers
 
 #: largest per-message reading probability, keeps log(1 - p) finite
@@ -53,6 +44,9 @@ class Day:
 
     t: int
     used: np.ndarray | None = None
+    complainers: np.ndarray | None = None  # int64 indices of ``complained``, increasing
+    posters: np.ndarray | None = None  # int64 indices of consumers who posted, increasing
+    buyers: np.ndarray | None = None  # int64 indices of ``bought``, increasing
     satisfaction: np.ndarray | None = None  # in [-1, 1], 0 for non-users
     complained: np.ndarray | None = None
     posted: np.ndarray | None = None  # int8: +1 positive post, -1 negative, 0 none
@@ -68,20 +62,14 @@ class Day:
 def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
-    extra_awareness, attitude ads_tone)."""
-    unaware = ~state.aware
-    media = unaware & (draws.media < np.float64(p.media_awareness))
-    ads = unaware & ~media & (draws.media < np.float64(p.media_awareness + levers.extra_awareness))
-    new = media | ads
-    state.aware[new] = True
-    state.attitude[media] = p.media_tone
-    state.attitude[ads] = levers.ads_tone
-    state.aware_via[media] = VIA_MEDIA
-    state.aware_via[ads] = VIA_ADS
-    state.last_news[new] = day.t
-    day.newly_aware_media = new
-    day.counts["aware_from_media"] = int(media.sum())
-    day.counts["aware_from_ads"] = int(ads.sum())
+    extra_awareness, attitude ads_tone) (kernel: :func:`kernels.brand`)."""
+    day.newly_aware_media = np.empty(state.aware.size, dtype=bool)
+    n_media, n_ads = kernels.brand(state.aware, state.attitude, state.aware_via, state.last_news,
+                                   draws.media, draws.keys[MEDIA], day.t, p.media_awareness,
+                                   levers.extra_awareness, p.media_tone, levers.ads_tone,
+                                   day.newly_aware_media)
+    day.counts["aware_from_media"] = n_media
+    day.counts["aware_from_ads"] = n_ads
 
 
 def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
@@ -90,43 +78,53 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
     satisfaction_scale, -1, 1); attitude += experience_weight * (s - attitude); users with
     s <= -complaint_threshold complain w.p. complaint_rate (kernel: :func:`kernels.experience`)."""
     n = state.aware.size
-    day.used = np.zeros(n, dtype=bool)
-    day.satisfaction = np.zeros(n)
-    day.complained = np.zeros(n, dtype=bool)
-    kernels.experience(state.customer, draws.use, draws.noise, traits.expectation,
-                       state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
-                       p.quality_noise, p.satisfaction_scale, p.experience_weight,
-                       p.complaint_threshold, p.complaint_rate, draws.complain, day.used,
-                       day.satisfaction, day.complained)
-    day.counts["uses"] = int(day.used.sum())
-    day.counts["complaints"] = int(day.complained.sum())
+    day.used = np.empty(n, dtype=bool)
+    day.satisfaction = np.empty(n)
+    day.complained = np.empty(n, dtype=bool)
+    complainers = np.empty(n, dtype=np.int64)
+    uses, complaints = kernels.experience(
+        state.customer, draws.use, draws.noise, draws.complain, draws.keys[USE:COMPLAIN + 1],
+        traits.expectation, state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
+        p.quality_noise, p.satisfaction_scale, p.experience_weight, p.complaint_threshold,
+        p.complaint_rate, day.used, day.satisfaction, day.complained, complainers)
+    day.complainers = complainers[:complaints]
+    day.counts["uses"] = uses
+    day.counts["complaints"] = complaints
 
 
 def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomModelConfig,
-          day: Day) -> np.ndarray:
-    """Who posts today and with which valence (int8: +1, -1, 0).
+          day: Day) -> tuple[np.ndarray, np.ndarray]:
+    """Who posts today and with which valence (int8: +1, -1, 0), and the posters in
+    increasing order.
 
     Promoters post with probability talkativeness * freshness * talk_multiplier, times
     ``hearsay_talk`` for those who never bought (they only pass on what they heard); detractors
     with that times ``negativity_bias`` (capped at 1). Today's complainers always post negatively
     (kernel: :func:`kernels.posts`).
     """
-    posted = np.zeros(state.aware.size, dtype=np.int8)
-    kernels.posts(state.aware, state.attitude, state.ever_customer, state.last_news,
-                  traits.talkativeness, levers.talk_multiplier, day.complained, draws.talk, day.t,
-                  p.promoter_threshold, p.news_memory, p.hearsay_talk, p.negativity_bias, posted)
-    return posted
+    n = state.aware.size
+    posted = np.empty(n, dtype=np.int8)
+    senders = np.empty(n, dtype=np.int64)
+    n_pos, n_neg = kernels.posts(state.aware, state.attitude, state.ever_customer,
+                                 state.last_news, traits.talkativeness, levers.talk_multiplier,
+                                 day.complained, draws.talk, draws.keys[TALK], day.t,
+                                 p.promoter_threshold, p.news_memory, p.hearsay_talk,
+                                 p.negativity_bias, posted, senders)
+    day.counts["positive_messages"] = n_pos
+    day.counts["negative_messages"] = n_neg
+    return posted, senders[:n_pos + n_neg]
 
 
 class TalkScratch:
     """Buffers the talk kernel accumulates into (cleared again by the kernel after each day):
-    one 64-byte, cache-line-aligned row of accumulators per reader."""
+    one 64-byte, cache-line-aligned row of accumulators per reader, and a flag per reader."""
 
     def __init__(self, n: int):
-        raw = np.zeros(n * 8 + 8)
+        raw = np.empty(n * 8 + 8)
         skip = (-raw.ctypes.data % 64) // 8
-        self.acc = raw[skip:skip + n * 8].reshape(n, 8)
-        self.touched = np.zeros(n, dtype=np.int64)
+        self.acc = raw[skip:skip + n * 8]
+        self.acc.reshape(n, 8)[:] = kernels.ACC_CLEAR
+        self.reached = np.zeros(n, dtype=np.uint8)
 
 
 def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
@@ -146,63 +144,50 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     Computed from today's posters' rows (:func:`kernels.listen_push`): the cost is the number
     of deliveries, not of ties. ``scratch`` (reused between days) saves reallocating buffers.
     """
-    posted = posts(state, traits, draws, levers, p, day)
+    posted, senders = posts(state, traits, draws, levers, p, day)
     n = posted.size
     day.heard = np.zeros(n, dtype=bool)
     day.heard_signal = np.zeros(n)
     day.newly_aware_wom = np.zeros(n, dtype=bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
-    kernels.listen_push(graph.indptr, graph.indices, graph.weights, posted,
-                        np.flatnonzero(posted), traits.credibility, levers.message_credibility,
-                        levers.post_kind, traits.susceptibility, draws.hear, day.t, p.attention,
-                        p.negativity_bias, p.persuasion, state.aware, state.attitude,
-                        state.last_news, state.aware_via, state.persuader, state.persuader_kind,
-                        day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
-                        scratch.touched)
+    _, n_new = kernels.listen_push(
+        graph.indptr, graph.indices, graph.weights, posted, senders, traits.credibility,
+        levers.message_credibility, levers.post_kind, traits.susceptibility, draws.hear,
+        draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion, state.aware,
+        state.attitude, state.last_news, state.aware_via, state.persuader, state.persuader_kind,
+        day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc, scratch.reached)
     day.posted = posted
-    day.counts["positive_messages"] = int((posted > 0).sum())
-    day.counts["negative_messages"] = int((posted < 0).sum())
-    day.counts["aware_from_wom"] = int(day.newly_aware_wom.sum())
+    day.posters = senders
+    day.counts["aware_from_wom"] = n_new
 
 
 def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
     """Phase 4: aware consumers who are neither customers nor churned buy with probability
-    max_purchase_rate / (1 + exp(-purchase_slope * (attitude - purchase_midpoint)))
-    (kernel: :func:`kernels.adoption`)."""
-    bought = np.zeros(state.aware.size, dtype=bool)
-    kernels.adoption(state.aware, state.customer, state.churned, state.attitude, draws.adopt,
-                     p.max_purchase_rate, p.purchase_midpoint, p.purchase_slope, bought)
-    state.source[bought] = purchase_source(state, bought)
-    state.converted_by[bought] = state.persuader[bought]
-    state.customer[bought] = True
-    state.ever_customer[bought] = True
-    state.loyalty[bought] = p.initial_loyalty
-    state.last_news[bought] = day.t
-    day.bought = bought
-    day.counts["purchases"] = int(bought.sum())
-
-
-def purchase_source(state: State, bought: np.ndarray) -> np.ndarray:
-    """Source code of each purchase in ``bought``: the kind of the last persuasive post read,
-    or, for buyers who never read one, how they became aware (media or ads)."""
-    kind = state.persuader_kind[bought]
-    via = state.aware_via[bought]
-    source = np.where(via == VIA_ADS, SOURCE_CODES["from_ads"], SOURCE_CODES["from_media"])
-    source = np.where(kind == POST_ORGANIC, SOURCE_CODES["organic"], source)
-    source = np.where(kind == POST_KOL, SOURCE_CODES["from_kol"], source)
-    source = np.where(kind == POST_REFERRAL, SOURCE_CODES["from_referral"], source)
-    return source.astype(np.int8)
+    max_purchase_rate / (1 + exp(-purchase_slope * (attitude - purchase_midpoint))); a buyer's
+    source is the kind of the last persuasive post read, or how they became aware (media or
+    ads) for those who never read one (kernel: :func:`kernels.adoption`)."""
+    n = state.aware.size
+    day.bought = np.empty(n, dtype=bool)
+    buyers = np.empty(n, dtype=np.int64)
+    count = kernels.adoption(
+        state.aware, state.customer, state.churned, state.attitude, draws.adopt,
+        draws.keys[ADOPT], day.t, p.max_purchase_rate, p.purchase_midpoint, p.purchase_slope,
+        p.initial_loyalty, state.persuader, state.persuader_kind, state.aware_via,
+        state.ever_customer, state.loyalty, state.last_news, state.source, state.converted_by,
+        day.bought, buyers)
+    day.buyers = buyers[:count]
+    day.counts["purchases"] = count
 
 
 def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
     """Phase 5: loyalty += satisfaction_loyalty * satisfaction + wom_loyalty * heard signal
     + loyalty_bonus (customers, clipped to [0, 1]); customers below churn_threshold leave
     w.p. churn_rate (kernel: :func:`kernels.loyalty`)."""
-    day.churned = np.zeros(state.aware.size, dtype=bool)
-    kernels.loyalty(state.customer, state.loyalty, day.satisfaction, day.heard_signal,
-                    levers.loyalty_bonus, draws.churn, p.satisfaction_loyalty, p.wom_loyalty,
-                    p.churn_threshold, p.churn_rate, state.churned, day.churned)
-    day.counts["churns"] = int(day.churned.sum())
+    day.churned = np.empty(state.aware.size, dtype=bool)
+    day.counts["churns"] = kernels.loyalty(
+        state.customer, state.loyalty, day.satisfaction, day.heard_signal, levers.loyalty_bonus,
+        draws.churn, draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty,
+        p.churn_threshold, p.churn_rate, state.churned, day.churned)
 
 
 def forgetting(state: State, p: WomModelConfig) -> None:

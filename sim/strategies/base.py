@@ -79,13 +79,13 @@ class Strategy:
         """Phase 1: act on today's levers or state."""
 
     def after_experience(self, model: WomModel) -> None:
-        """After phase 2: ``model.day.complained`` holds today's complaints."""
+        """After phase 2: ``model.day.complained`` (``complainers``) holds today's complaints."""
 
     def after_talk(self, model: WomModel) -> None:
-        """After phase 3: ``model.day.posted`` holds today's posts."""
+        """After phase 3: ``model.day.posted`` (``posters``) holds today's posts."""
 
     def after_adoption(self, model: WomModel) -> None:
-        """After phase 4: ``model.day.bought`` holds today's purchases."""
+        """After phase 4: ``model.day.bought`` (``buyers``) holds today's purchases."""
 
     # ----------------------------------------------------------------- outputs
     def report(self) -> dict:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.strategies import kernels
 from sim.strategies.base import Strategy
 
 if TYPE_CHECKING:
@@ -66,12 +67,12 @@ class FastResponseStrategy(Strategy):
         self.answered_until = np.full(model.graph.n, -1, dtype=np.int64)
 
     def brand_actions(self, model: WomModel) -> None:
-        shown = self.answered_until >= model.t
-        model.levers.message_credibility[shown] *= self.cfg.answer_credibility
+        kernels.scale_until(self.answered_until, model.t, model.levers.message_credibility,
+                            self.cfg.answer_credibility)
 
     def after_experience(self, model: WomModel) -> None:
         cfg, t = self.cfg, model.t
-        new = np.flatnonzero(model.day.complained)
+        new = model.day.complainers
         self.counts["complaints_received"] += int(new.size)
         if new.size:
             scale = HOURS_PER_DAY if cfg.delay_unit == "hours" else 1.0

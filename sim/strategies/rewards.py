@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import POST_ORGANIC, POST_REFERRAL, SOURCE_CODES
+from sim.population import POST_REFERRAL, SOURCE_CODES
+from sim.strategies import kernels
 from sim.strategies.base import EPS, Strategy
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class RewardsStrategy(Strategy):
         super().setup(model, rng)
         self.paid = np.zeros(model.graph.n)
         self.deal_seeker = np.zeros(model.graph.n, dtype=bool)
+        self._members = np.empty(model.graph.n, dtype=np.int64)
 
     def _unit(self) -> float:
         units = [c for c in (self.cfg.referral_reward, self.cfg.share_reward,
@@ -57,14 +59,12 @@ class RewardsStrategy(Strategy):
         self.running = should_run
         if not should_run:
             return
-        s, levers = model.state, model.levers
-        enrolled = s.customer & (self.paid < self.cfg.cap_per_person)
-        organic = enrolled & (levers.post_kind == POST_ORGANIC)
-        levers.talk_multiplier[enrolled] *= self.cfg.talk_boost
-        levers.message_credibility[enrolled] *= self.cfg.credibility
-        levers.post_kind[organic] = POST_REFERRAL
-        if self.cfg.points_per_day > 0:
-            self._pay_points(model, np.flatnonzero(enrolled))
+        cfg, levers = self.cfg, model.levers
+        count = kernels.enroll(model.state.customer, self.paid, cfg.cap_per_person,
+                               levers.talk_multiplier, levers.message_credibility,
+                               levers.post_kind, cfg.talk_boost, cfg.credibility, self._members)
+        if cfg.points_per_day > 0:
+            self._pay_points(model, self._members[:count].copy())
 
     def _pay_points(self, model: WomModel, members: np.ndarray) -> None:
         cfg = self.cfg
@@ -86,14 +86,16 @@ class RewardsStrategy(Strategy):
     def after_talk(self, model: WomModel) -> None:
         if not self.running or self.cfg.share_reward <= 0:
             return
-        sharers = np.flatnonzero((model.day.posted > 0) & (model.levers.post_kind == POST_REFERRAL))
+        posters = model.day.posters
+        sharers = posters[(model.day.posted[posters] > 0)
+                          & (model.levers.post_kind[posters] == POST_REFERRAL)]
         self.counts["shares_paid"] += int(self._pay(sharers, self.cfg.share_reward).size)
 
     def after_adoption(self, model: WomModel) -> None:
         if not self.running:
             return
         s = model.state
-        bought = np.flatnonzero(model.day.bought)
+        bought = model.day.buyers
         referred = bought[s.source[bought] == SOURCE_CODES["from_referral"]]
         self.deal_seeker[referred] = True
         self.counts["deal_seekers"] += int(referred.size)
