@@ -305,3 +305,50 @@ def test_referral_payments_match_a_plain_loop():
             expected += 1
         assert count == expected and np.array_equal(fast.paid, paid), trial
         assert fast.cost == spent
+
+
+def test_response_queue_kernels_match_a_plain_loop():
+    from sim.strategies import kernels
+
+    rng = np.random.default_rng(5)
+    for trial in range(30):
+        size = int(rng.integers(0, 25))
+        ready = np.round(rng.uniform(0, 6, size + 3), 1)  # ties included; 3 unused slots
+        t, limit = int(rng.integers(0, 6)), int(rng.integers(0, 10))
+        out = np.zeros(size + 3, dtype=np.int64)
+        count = kernels.due_rows(ready, size, t, limit, out)
+        expected = sorted((r for r in range(size) if ready[r] < t + 1), key=lambda r: ready[r])
+        assert out[:count].tolist() == expected[:limit], trial
+
+        n = 6
+        who = rng.integers(0, n, size + 3)
+        posted = np.floor(ready * rng.uniform(0, 1, size + 3))
+        before = rng.uniform(0, 1, size + 3)
+        rows = np.array(expected[:limit], dtype=np.int64)
+        draws = rng.uniform(0, 1, rows.size)
+        att, cust, loy = rng.uniform(-1, 1, n), rng.uniform(0, 1, n) < 0.5, rng.uniform(0, 1, n)
+        cred, until = np.ones(n), rng.integers(t - 2, t + 2, n)
+        ref_att, ref_loy, ref_cred, ref_until = att.copy(), loy.copy(), cred.copy(), until.copy()
+        ref_recovered, ref_delay = 0, 0.0
+        for k, row in enumerate(rows):  # the plain reference
+            c = who[row]
+            delay = max(ready[row], t) - posted[row]
+            ref_delay += delay
+            if draws[k] < 0.8 * 2 ** (-delay / 2.0):
+                ref_recovered += 1
+                ref_att[c] = max(ref_att[c], 0.5)
+                if cust[c]:
+                    ref_loy[c] = min(1.0, max(ref_loy[c], before[row] + 0.1))
+            if ref_until[c] < t:
+                ref_cred[c] *= 0.7
+            ref_until[c] = t + 3
+        left = [r for r in range(size) if r not in set(rows.tolist())]
+        ref_queue = who[left].tolist()
+        recovered, delay_sum, kept = kernels.answer(
+            rows, t, who, posted, ready, before, size, draws, 0.8, 2.0, 0.5, 0.1, 0.7, 3, att,
+            cust, loy, cred, until)
+        assert (recovered, kept) == (ref_recovered, len(left)), trial
+        assert delay_sum == pytest.approx(ref_delay)
+        assert who[:kept].tolist() == ref_queue
+        for got, want in ((att, ref_att), (loy, ref_loy), (cred, ref_cred), (until, ref_until)):
+            assert np.allclose(got, want), trial

@@ -28,11 +28,6 @@ def draw_delays(rng: np.random.Generator, size: int, mean: float, dist: str) -> 
     raise ValueError(f"delay_dist={dist!r}: allowed exponential, fixed, uniform")
 
 
-def recovery_probability(delay_days: np.ndarray, recovery_max: float, halflife: float):
-    """Chance an answer wins the complainer back: ``recovery_max * 0.5 ** (delay / halflife)``."""
-    return recovery_max * np.exp2(-np.asarray(delay_days) / halflife)
-
-
 class FastResponseStrategy(Strategy):
     """A customer-service team that answers complaints in public.
 
@@ -53,12 +48,15 @@ class FastResponseStrategy(Strategy):
 
     def __init__(self, cfg, budget: float = math.inf):
         super().__init__(cfg, budget)
-        self.who = np.zeros(0, dtype=np.int64)
-        self.posted_on = np.zeros(0)
-        self.ready_at = np.zeros(0)
-        self.loyalty_before = np.zeros(0)
+        # the queue of unanswered complaints: its first `size` entries, in order of arrival
+        self.size = 0
+        self.who = np.zeros(16, dtype=np.int64)
+        self.posted_on = np.zeros(16)
+        self.ready_at = np.zeros(16)
+        self.loyalty_before = np.zeros(16)
         self.answered_until = np.zeros(0, dtype=np.int64)
-        self.delays: list[float] = []
+        self._rows = np.zeros(16, dtype=np.int64)
+        self.delay_sum = 0.0
         self.counts = {"complaints_received": 0, "complaints_answered": 0,
                        "complaints_recovered": 0, "staffed_days": 0}
 
@@ -77,17 +75,29 @@ class FastResponseStrategy(Strategy):
         if new.size:
             scale = HOURS_PER_DAY if cfg.delay_unit == "hours" else 1.0
             delays = draw_delays(self.rng, new.size, cfg.delay / scale, cfg.delay_dist)
-            self.who = np.concatenate([self.who, new])
-            self.posted_on = np.concatenate([self.posted_on, np.full(new.size, float(t))])
-            self.ready_at = np.concatenate([self.ready_at, t + delays])
-            self.loyalty_before = np.concatenate([self.loyalty_before, model.state.loyalty[new]])
+            self._enqueue(new, float(t), t + delays, model.state.loyalty[new])
         if t < cfg.start or not self._staff_today():
             return
-        due = np.flatnonzero(self.ready_at < t + 1)
-        due = due[np.argsort(self.ready_at[due], kind="stable")]
-        count = min(due.size, cfg.capacity, self.affordable(cfg.cost_per_response))
+        limit = min(cfg.capacity, self.affordable(cfg.cost_per_response), self.size)
+        count = kernels.due_rows(self.ready_at, self.size, t, limit, self._rows)
         if count > 0:
-            self._answer(model, due[:count])
+            self._answer(model, self._rows[:count])
+
+    def _enqueue(self, who: np.ndarray, posted_on: float, ready_at: np.ndarray,
+                 loyalty_before: np.ndarray) -> None:
+        start, end = self.size, self.size + who.size
+        if end > self.who.size:
+            grow = max(end, 2 * self.who.size)
+            for name in ("who", "posted_on", "ready_at", "loyalty_before", "_rows"):
+                old = getattr(self, name)
+                new = np.zeros(grow, dtype=old.dtype)
+                new[:start] = old[:start]
+                setattr(self, name, new)
+        self.who[start:end] = who
+        self.posted_on[start:end] = posted_on
+        self.ready_at[start:end] = ready_at
+        self.loyalty_before[start:end] = loyalty_before
+        self.size = end
 
     def _staff_today(self) -> bool:
         if self.affordable(self.cfg.cost_per_day) < 1:
@@ -97,30 +107,20 @@ class FastResponseStrategy(Strategy):
         return True
 
     def _answer(self, model: WomModel, rows: np.ndarray) -> None:
-        cfg, t, s = self.cfg, model.t, model.state
+        cfg, s = self.cfg, model.state
         self.spend(cfg.cost_per_response * rows.size)
-        answered_at = np.maximum(self.ready_at[rows], float(t))
-        delay = answered_at - self.posted_on[rows]
-        self.delays.extend(delay.tolist())
-        who = self.who[rows]
-        recovered = self.rng.random(rows.size) < recovery_probability(
-            delay, cfg.recovery_max, cfg.recovery_halflife)
-        back = who[recovered]
-        s.attitude[back] = np.maximum(s.attitude[back], cfg.recovery_attitude)
-        keep = s.customer[back]
-        restored = self.loyalty_before[rows][recovered][keep] + cfg.recovery_bonus
-        s.loyalty[back[keep]] = np.minimum(1.0, np.maximum(s.loyalty[back[keep]], restored))
-        not_yet_shown = who[self.answered_until[who] < t]
-        model.levers.message_credibility[not_yet_shown] *= cfg.answer_credibility
-        self.answered_until[who] = t + cfg.answer_memory
+        draws = self.rng.random(rows.size)
+        recovered, delay_sum, self.size = kernels.answer(
+            rows, model.t, self.who, self.posted_on, self.ready_at, self.loyalty_before,
+            self.size, draws, cfg.recovery_max, cfg.recovery_halflife, cfg.recovery_attitude,
+            cfg.recovery_bonus, cfg.answer_credibility, cfg.answer_memory, s.attitude,
+            s.customer, s.loyalty, model.levers.message_credibility, self.answered_until)
+        self.delay_sum += delay_sum
         self.counts["complaints_answered"] += int(rows.size)
-        self.counts["complaints_recovered"] += int(recovered.sum())
-        done = np.ones(self.who.size, dtype=bool)
-        done[rows] = False
-        self.who, self.posted_on = self.who[done], self.posted_on[done]
-        self.ready_at, self.loyalty_before = self.ready_at[done], self.loyalty_before[done]
+        self.counts["complaints_recovered"] += int(recovered)
 
     def report(self) -> dict:
         return {**self.counts,
-                "complaints_backlog": int(self.who.size),
-                "mean_response_delay_days": float(np.mean(self.delays)) if self.delays else None}
+                "complaints_backlog": int(self.size),
+                "mean_response_delay_days": (self.delay_sum / self.counts["complaints_answered"]
+                                             if self.counts["complaints_answered"] else None)}

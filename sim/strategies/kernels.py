@@ -7,8 +7,10 @@ expression in its docstring (the strategies' tests run through them).
 from __future__ import annotations
 
 import numba
+import numpy as np
 
 from sim.population import POST_ORGANIC, POST_REFERRAL
+from sim.strategies.base import EPS
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -37,3 +39,82 @@ def scale_until(until, t, values, factor):
     """``values[until >= t] *= factor``."""
     for i in range(until.size):
         values[i] *= factor if until[i] >= t else 1.0
+
+
+@_jit
+def due_rows(ready_at, size, t, limit, out):
+    """Rows of a queue's first ``size`` entries that are ready by the end of day ``t``
+    (``ready_at < t + 1``), earliest ready first (ties in queue order), at most ``limit`` of
+    them, written to the front of ``out``; returns how many."""
+    count = 0
+    for row in range(size):
+        out[count] = row
+        count += ready_at[row] < t + 1
+    if count == 0:
+        return 0
+    order = np.argsort(ready_at[out[:count]], kind="mergesort")
+    rows = out[:count][order]
+    count = min(count, limit)
+    out[:count] = rows[:count]
+    return count
+
+
+@_jit
+def answer(rows, t, who, posted_on, ready_at, loyalty_before, size, draws, recovery_max,
+           halflife, recovery_attitude, recovery_bonus, answer_credibility, answer_memory,
+           attitude, customer, loyalty, message_credibility, answered_until):
+    """Answer the complaints in queue ``rows`` on day ``t`` (see
+    :class:`~sim.strategies.fast_response.FastResponseStrategy`) and remove them from the queue
+    (the first ``size`` entries of ``who``, ``posted_on``, ``ready_at``, ``loyalty_before``,
+    kept in order). ``draws`` holds one uniform per answer; an answer after a total delay of
+    ``d`` days recovers the complainer when its draw is below
+    ``recovery_max * 2 ** (-d / halflife)``. Returns (recovered, sum of delays, new size)."""
+    recovered = 0
+    delay_sum = 0.0
+    done = np.zeros(size, dtype=np.bool_)
+    for k in range(rows.size):
+        row = rows[k]
+        done[row] = True
+        consumer = who[row]
+        delay = max(ready_at[row], float(t)) - posted_on[row]
+        delay_sum += delay
+        if draws[k] < recovery_max * np.exp2(-delay / halflife):
+            recovered += 1
+            attitude[consumer] = max(attitude[consumer], recovery_attitude)
+            if customer[consumer]:
+                restored = loyalty_before[row] + recovery_bonus
+                loyalty[consumer] = min(1.0, max(loyalty[consumer], restored))
+        if answered_until[consumer] < t:  # not shown yet today: today's posts count less too
+            message_credibility[consumer] *= answer_credibility
+        answered_until[consumer] = t + answer_memory
+    kept = 0
+    for row in range(size):
+        if not done[row]:
+            who[kept] = who[row]
+            posted_on[kept] = posted_on[row]
+            ready_at[kept] = ready_at[row]
+            loyalty_before[kept] = loyalty_before[row]
+            kept += 1
+    return recovered, delay_sum, kept
+
+
+@_jit
+def pay_each(referrers, paid, cap, amount, limit, seen):
+    """Pay ``amount`` once per entry of ``referrers``, in order (a referrer may earn several
+    today), while the referrer's total stays within ``cap`` (judged on what they were paid
+    before today) and at most ``limit`` payments in all; adds to ``paid``. ``seen`` is an (n,)
+    int64 scratch that must come in zeroed and is left so. Returns how many were paid."""
+    count = 0
+    ok = np.zeros(referrers.size, dtype=np.bool_)
+    for k in range(referrers.size):
+        r = referrers[k]
+        room = np.floor((cap + EPS - paid[r]) / amount)
+        if seen[r] < room and count < limit:
+            ok[k] = True
+            count += 1
+        seen[r] += 1
+    for k in range(referrers.size):
+        seen[referrers[k]] = 0
+        if ok[k]:
+            paid[referrers[k]] += amount
+    return count

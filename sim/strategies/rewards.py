@@ -34,6 +34,7 @@ class RewardsStrategy(Strategy):
         super().__init__(cfg, budget)
         self.paid = np.zeros(0)
         self.deal_seeker = np.zeros(0, dtype=bool)
+        self._seen = np.zeros(0, dtype=np.int64)  # scratch of kernels.pay_each
         self.running = False
         self.stopped_on: int | None = None
         self.counts = {"referrals_paid": 0, "shares_paid": 0, "points_paid": 0,
@@ -110,19 +111,13 @@ class RewardsStrategy(Strategy):
         paid."""
         if referrers.size == 0:
             return 0
-        order = np.argsort(referrers, kind="stable")
-        sorted_refs = referrers[order]
-        first = np.ones(sorted_refs.size, dtype=bool)
-        first[1:] = sorted_refs[1:] != sorted_refs[:-1]
-        group_start = np.maximum.accumulate(np.where(first, np.arange(sorted_refs.size), 0))
-        nth = np.empty(referrers.size, dtype=np.int64)
-        nth[order] = np.arange(sorted_refs.size) - group_start  # 0 for a referrer's first today
-        room = np.floor((self.cfg.cap_per_person + EPS - self.paid[referrers]) / amount)
-        eligible = np.flatnonzero(nth < room)
-        eligible = eligible[: min(eligible.size, self.affordable(amount))]
-        self.spend(amount * eligible.size)
-        np.add.at(self.paid, referrers[eligible], amount)
-        return int(eligible.size)
+        if self._seen.size != self.paid.size:
+            self._seen = np.zeros(self.paid.size, dtype=np.int64)
+        limit = self.affordable(amount)
+        count = kernels.pay_each(referrers, self.paid, self.cfg.cap_per_person, amount,
+                                 referrers.size if math.isinf(limit) else int(limit), self._seen)
+        self.spend(amount * count)
+        return int(count)
 
     def _stop(self, model: WomModel) -> None:
         """The programme ends: deal seekers who are still customers lose loyalty."""
