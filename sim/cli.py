@@ -14,7 +14,7 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.compose import CONFIG_DIR
 from sim.config import register_configs
@@ -32,6 +32,9 @@ def main(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     outdir = Path(hc.runtime.output_dir)
     if hc.mode == RunMode.MULTIRUN:
+        if cfg.get("threads") is None:  # the launcher already runs jobs side by side
+            with open_dict(cfg):
+                cfg.threads = 1
         run_sweep_job(cfg, outdir, list(hc.overrides.task), Path(hc.sweep.dir))
     else:
         run_single(cfg, outdir)

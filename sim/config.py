@@ -396,6 +396,7 @@ class Config:
     seed: int = 0
     steps: int = 180
     engine: str = "vectorized"
+    threads: int | None = None
     resume: bool = True
 
 
@@ -649,6 +650,8 @@ def validate(cfg: Any) -> None:
     if cfg.seed < 0:
         check.fail("seed", cfg.seed, "an integer >= 0")
     check.one_of("engine", ENGINES)
+    if cfg.get("threads") is not None:
+        check.at_least("threads", 1)
     validate_graph(check)
     for trait in ("talkativeness", "susceptibility", "credibility", "expectation"):
         validate_trait(check, f"population.{trait}")

@@ -22,27 +22,30 @@ class VectorizedEngine:
 
     name = "vectorized"
 
-    def __init__(self, model: WomModel):
+    def __init__(self, model: WomModel, threads: int = 1):
         self.scratch = wom.TalkScratch(model.graph.n)
         self.draws = model.draw_source.lazy()
+        self.threads = max(1, int(threads))
+        self.chunks = wom.Chunks.of(model.graph, self.threads)
 
     def start_day(self, model: WomModel) -> None:
         """Nothing to prepare: the phases allocate what they produce."""
 
     def brand(self, m: WomModel) -> None:
-        wom.brand(m.state, self.draws, m.levers, m.params, m.day)
+        wom.brand(m.state, self.draws, m.levers, m.params, m.day, self.chunks)
 
     def experience(self, m: WomModel) -> None:
-        wom.experience(m.state, m.traits, self.draws, m.params, m.day)
+        wom.experience(m.state, m.traits, self.draws, m.params, m.day, self.chunks)
 
     def talk(self, m: WomModel) -> None:
-        wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch)
+        wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch,
+                 self.chunks)
 
     def adoption(self, m: WomModel) -> None:
-        wom.adoption(m.state, self.draws, m.params, m.day)
+        wom.adoption(m.state, self.draws, m.params, m.day, self.chunks)
 
     def loyalty(self, m: WomModel) -> None:
-        wom.loyalty(m.state, self.draws, m.levers, m.params, m.day)
+        wom.loyalty(m.state, self.draws, m.levers, m.params, m.day, self.chunks)
 
     def forgetting(self, m: WomModel) -> None:
         wom.forgetting(m.state, m.params)
@@ -53,7 +56,7 @@ class AgentEngine:
 
     name = "agents"
 
-    def __init__(self, model: WomModel):
+    def __init__(self, model: WomModel, threads: int = 1):
         from sim.agents import Consumer
 
         for index in range(model.graph.n):

@@ -35,8 +35,14 @@ def job_dirname(overrides: list[str] | Any) -> str:
 
 
 def config_hash(cfg: Any) -> str:
-    """SHA-256 of the resolved run config (without the ``hydra`` node)."""
-    text = OmegaConf.to_yaml(cfg, resolve=True) if OmegaConf.is_config(cfg) else repr(cfg)
+    """SHA-256 of the resolved run config (without the ``hydra`` node, and without
+    ``threads``, which never changes results)."""
+    if OmegaConf.is_config(cfg):
+        data = OmegaConf.to_container(cfg, resolve=True)
+        data.pop("threads", None)
+        text = OmegaConf.to_yaml(OmegaConf.create(data))
+    else:
+        text = repr(cfg)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -38,7 +38,7 @@ def snapshot(model: WomModel) -> dict:
     s, n = model.state, model.graph.n
     aware, ever, customers, promoters, detractors, churned, loyalty_sum = state_counts(
         s.aware, s.attitude, s.customer, s.ever_customer, s.churned, s.loyalty,
-        model.params.promoter_threshold)
+        model.params.promoter_threshold, parallel=getattr(model.engine, "threads", 1) > 1)
     counts = model.day.counts if model.day is not None else {}
     row = {
         "step": model.t,

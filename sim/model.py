@@ -51,6 +51,9 @@ class WomModel(DailyModel):
         How the phases run: over arrays, or one :class:`~sim.agents.Consumer` at a time.
     strategies : sequence of Strategy
         The brand's strategies; each gets its own stream ``strategy.<name>``.
+    threads : int
+        How many chunks the vectorised engine's kernels split the consumers into, to run on
+        that many threads (results are the same for any number).
 
     Notes
     -----
@@ -69,7 +72,8 @@ class WomModel(DailyModel):
     """
 
     def __init__(self, graph: Graph, params: WomModelConfig, population: PopulationConfig, *,
-                 seed: int, engine: str = "vectorized", strategies: Sequence[Strategy] = ()):
+                 seed: int, engine: str = "vectorized", strategies: Sequence[Strategy] = (),
+                 threads: int = 1):
         streams = Streams(seed)
         super().__init__(rng=streams.fresh("mesa"))
         if engine not in ENGINES:
@@ -85,7 +89,7 @@ class WomModel(DailyModel):
         self._draws: DayDraws | None = None
         self.levers = Levers.neutral(graph.n)
         self._draw_source = DrawSource(streams, graph.n)
-        self.engine = ENGINES[engine](self)
+        self.engine = ENGINES[engine](self, threads)
         self.conversions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.strategies = list(strategies)
         for strategy in self.strategies:

@@ -69,7 +69,17 @@ def build_model(cfg: Any, graph: Graph | None = None) -> WomModel | DiffusionMod
         return DiffusionModel(graph, _to_object(cfg.model), seed=cfg.seed, engine=cfg.engine)
     strategies = build_strategies(cfg.strategy, cfg.budget, cfg.budget_shares)
     return WomModel(graph, _to_object(cfg.model), _to_object(cfg.population), seed=cfg.seed,
-                    engine=cfg.engine, strategies=strategies)
+                    engine=cfg.engine, strategies=strategies, threads=resolve_threads(cfg))
+
+
+def resolve_threads(cfg: Any) -> int:
+    """The threads of a run: ``threads`` if set, else every core numba may use."""
+    threads = cfg.get("threads") if hasattr(cfg, "get") else getattr(cfg, "threads", None)
+    if threads is not None:
+        return int(threads)
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)
 
 
 @functools.cache

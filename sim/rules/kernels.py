@@ -8,6 +8,14 @@ state. The arithmetic is written in float64 in the same order as the per-agent r
 phase depend only on state that the phase does not change, so updating in place is still
 synchronous: e.g. in :func:`listen_push` a reader's update reads its neighbours' posts (fixed for
 the day) and never their attitudes.
+
+Every phase kernel takes ``bounds`` first: increasing consumer indices ``[0, ..., n]`` that cut
+the consumers into chunks. With one chunk (``[0, n]``) the kernel runs serially on the calling
+thread; with more, the chunks run in parallel (numba ``prange``). Each phase is written once, as
+a loop over consumers ``lo <= i < hi`` (the ``_..._range`` functions); a chunk only writes its
+own consumers' entries, lists of consumers (posters, complainers, buyers) are gathered in chunk
+order, and counts are integers, so the results are the same, bit for bit, for any ``bounds``
+(tested).
 """
 
 from __future__ import annotations
@@ -30,7 +38,10 @@ from sim.population import (
 from sim.rules.draws import draw, draw_normal
 
 MAX_READ_PROB = 1.0 - 1e-12
+#: block size of :func:`state_counts`' partial sums (fixed, so the sum never depends on threads)
+SUM_BLOCK = 4096
 _jit = numba.njit(cache=True, nogil=True)
+_par = numba.njit(cache=True, nogil=True, parallel=True)
 _FROM_MEDIA = SOURCE_CODES["from_media"]
 _FROM_ADS = SOURCE_CODES["from_ads"]
 _ORGANIC = SOURCE_CODES["organic"]
@@ -38,14 +49,44 @@ _FROM_KOL = SOURCE_CODES["from_kol"]
 _FROM_REFERRAL = SOURCE_CODES["from_referral"]
 
 
+def split_bounds(n: int, parts: int) -> np.ndarray:
+    """``bounds`` cutting ``range(n)`` into ``parts`` chunks of (nearly) equal size."""
+    parts = max(1, min(int(parts), max(n, 1)))
+    return np.linspace(0, n, parts + 1).round().astype(np.int64)
+
+
+def split_bounds_by_degree(indptr: np.ndarray, parts: int) -> np.ndarray:
+    """``bounds`` cutting the consumers into ``parts`` chunks of (nearly) equal total degree
+    plus size: the work of the talk phase, where hubs receive the most posts."""
+    n = indptr.size - 1
+    parts = max(1, min(int(parts), max(n, 1)))
+    work = indptr.astype(np.float64) + np.arange(n + 1)
+    cuts = np.searchsorted(work, np.linspace(0.0, work[-1], parts + 1)[1:-1])
+    return np.concatenate([[0], cuts, [n]]).astype(np.int64)
+
+
 @_jit
-def brand(aware, attitude, aware_via, last_news, media, key, t, media_awareness,
-          extra_awareness, media_tone, ads_tone, newly):
-    """Phase 1: unaware consumers become aware through media or ads; fills ``newly``.
-    Returns (aware from media, aware from ads)."""
+def gather(buffer, bounds, counts):
+    """Move each chunk's list (``counts[c]`` entries from ``bounds[c]``) to the front of
+    ``buffer``, in chunk order; returns the total length."""
+    total = 0
+    for c in range(bounds.size - 1):
+        lo, m = bounds[c], counts[c]
+        if total != lo:
+            for q in range(m):
+                buffer[total + q] = buffer[lo + q]
+        total += m
+    return total
+
+
+# ------------------------------------------------------------------------------ 1. brand
+
+@_jit
+def _brand_range(lo, hi, aware, attitude, aware_via, last_news, media, key, t, media_awareness,
+                 extra_awareness, media_tone, ads_tone, newly):
     n_media = n_ads = 0
     total = media_awareness + extra_awareness
-    for i in range(aware.size):
+    for i in range(lo, hi):
         newly[i] = False
         if aware[i]:
             continue
@@ -66,15 +107,34 @@ def brand(aware, attitude, aware_via, last_news, media, key, t, media_awareness,
     return n_media, n_ads
 
 
+@_par
+def _brand_chunks(bounds, *args):
+    counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c, 0], counts[c, 1] = _brand_range(bounds[c], bounds[c + 1], *args)
+    return counts[:, 0].sum(), counts[:, 1].sum()
+
+
+def brand(bounds, aware, attitude, aware_via, last_news, media, key, t, media_awareness,
+          extra_awareness, media_tone, ads_tone, newly):
+    """Phase 1: unaware consumers become aware through media or ads; fills ``newly``.
+    Returns (aware from media, aware from ads)."""
+    args = (aware, attitude, aware_via, last_news, media, key, t, media_awareness,
+            extra_awareness, media_tone, ads_tone, newly)
+    if bounds.size == 2:
+        return _brand_range(bounds[0], bounds[1], *args)
+    return _brand_chunks(bounds, *args)
+
+
+# ------------------------------------------------------------------------- 2. experience
+
 @_jit
-def experience(customer, use, noise, complain, keys, expectation, attitude, last_news, t,
-               usage_rate, quality, quality_noise, satisfaction_scale, experience_weight,
-               complaint_threshold, complaint_rate, used, satisfaction, complained, complainers):
-    """Phase 2 for every consumer; fills ``used``, ``satisfaction``, ``complained``, and the
-    complainers' indices, increasing, at the front of ``complainers``. ``keys`` are the (use,
-    noise, complain) stream keys. Returns (uses, complaints)."""
+def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation, attitude,
+                      last_news, t, usage_rate, quality, quality_noise, satisfaction_scale,
+                      experience_weight, complaint_threshold, complaint_rate, used,
+                      satisfaction, complained, complainers):
     n_used = n_complaints = 0
-    for i in range(customer.size):
+    for i in range(lo, hi):
         used[i] = False
         satisfaction[i] = 0.0
         complained[i] = False
@@ -87,28 +147,55 @@ def experience(customer, use, noise, complain, keys, expectation, attitude, last
             n_used += 1
             if s <= -complaint_threshold and draw(complain, keys[2], t, i) < complaint_rate:
                 complained[i] = True
-                complainers[n_complaints] = i
+                complainers[lo + n_complaints] = i
                 n_complaints += 1
             attitude[i] += experience_weight * (s - attitude[i])
             last_news[i] = t
     return n_used, n_complaints
 
 
-@_jit
-def posts(aware, attitude, ever_customer, last_news, talkativeness, talk_multiplier, complained,
-          talk, key, t, promoter_threshold, news_memory, hearsay_talk, negativity_bias, posted,
-          senders):
-    """Who posts today: +1 promoter post, -1 detractor post or complaint, 0 none. The posters'
-    indices go, increasing, to the front of ``senders``. Returns (positive, negative) posts.
+@_par
+def _experience_chunks(bounds, complainers, *args):
+    counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c, 0], counts[c, 1] = _experience_range(bounds[c], bounds[c + 1], *args,
+                                                       complainers)
+    return counts[:, 0].sum(), gather(complainers, bounds, counts[:, 1].copy())
 
-    Written without data-dependent branches: every consumer's probability and draw are
-    computed and the decision is a select (a mispredicted branch costs more than the draw)."""
-    fresh_by_age = np.empty(t + 2)  # exp(-age / news_memory), the same values as computed singly
+
+def experience(bounds, customer, use, noise, complain, keys, expectation, attitude, last_news, t,
+               usage_rate, quality, quality_noise, satisfaction_scale, experience_weight,
+               complaint_threshold, complaint_rate, used, satisfaction, complained, complainers):
+    """Phase 2 for every consumer; fills ``used``, ``satisfaction``, ``complained``, and the
+    complainers' indices, increasing, at the front of ``complainers``. ``keys`` are the (use,
+    noise, complain) stream keys. Returns (uses, complaints)."""
+    args = (customer, use, noise, complain, keys, expectation, attitude, last_news, t,
+            usage_rate, quality, quality_noise, satisfaction_scale, experience_weight,
+            complaint_threshold, complaint_rate, used, satisfaction, complained)
+    if bounds.size == 2:
+        return _experience_range(bounds[0], bounds[1], *args, complainers)
+    return _experience_chunks(bounds, complainers, *args)
+
+
+# ------------------------------------------------------------------------------ 3. talk
+
+@_jit
+def _fresh_by_age(t, news_memory):
+    """exp(-age / news_memory) for ages 0..t (the same values as computed singly), and 0 at
+    index t + 1 for consumers who never had news."""
+    fresh = np.empty(t + 2)
     for age in range(t + 1):
-        fresh_by_age[age] = math.exp(-age / news_memory)
-    fresh_by_age[t + 1] = 0.0  # no news ever
+        fresh[age] = math.exp(-age / news_memory)
+    fresh[t + 1] = 0.0
+    return fresh
+
+
+@_jit
+def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news, talkativeness,
+                 talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
+                 negativity_bias, posted, senders):
     n_posts = n_neg = 0
-    for i in range(aware.size):
+    for i in range(lo, hi):
         a = attitude[i]
         sign = np.int64(a >= promoter_threshold) - np.int64(a <= -promoter_threshold)
         age = t - np.int64(last_news[i])
@@ -119,34 +206,36 @@ def posts(aware, attitude, ever_customer, last_news, talkativeness, talk_multipl
         post = sign if aware[i] and draw(talk, key, t, i) < min(1.0, prob) else 0
         post = -1 if complained[i] else post
         posted[i] = post
-        senders[n_posts] = i
+        senders[lo + n_posts] = i
         n_posts += post != 0
         n_neg += post < 0
-    return n_posts - n_neg, n_neg
+    return n_posts, n_neg
 
 
-@_jit
-def loyalty(customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
-            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left):
-    """Phase 5: move customers' loyalty, then churn the low ones; fills ``left``. Returns the
-    number who left."""
-    n_left = 0
-    for i in range(customer.size):
-        left[i] = False
-        if not customer[i]:
-            continue
-        change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
-                  + loyalty_bonus[i])
-        value = min(1.0, max(0.0, loyalty_[i] + change))
-        if value < churn_threshold and draw(churn, key, t, i) < churn_rate:
-            customer[i] = False
-            churned[i] = True
-            loyalty_[i] = 0.0
-            left[i] = True
-            n_left += 1
-        else:
-            loyalty_[i] = value
-    return n_left
+@_par
+def _posts_chunks(bounds, senders, *args):
+    counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c, 0], counts[c, 1] = _posts_range(bounds[c], bounds[c + 1], *args, senders)
+    return gather(senders, bounds, counts[:, 0].copy()), counts[:, 1].sum()
+
+
+def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk_multiplier,
+          complained, talk, key, t, promoter_threshold, news_memory, hearsay_talk,
+          negativity_bias, posted, senders):
+    """Who posts today: +1 promoter post, -1 detractor post or complaint, 0 none. The posters'
+    indices go, increasing, to the front of ``senders``. Returns (positive, negative) posts.
+
+    Written without data-dependent branches: every consumer's probability and draw are
+    computed and the decision is a select (a mispredicted branch costs more than the draw)."""
+    args = (_fresh_by_age(t, news_memory), aware, attitude, ever_customer, last_news,
+            talkativeness, talk_multiplier, complained, talk, key, t, promoter_threshold,
+            hearsay_talk, negativity_bias, posted)
+    if bounds.size == 2:
+        total, negative = _posts_range(bounds[0], bounds[1], *args, senders)
+    else:
+        total, negative = _posts_chunks(bounds, senders, *args)
+    return total - negative, negative
 
 
 #: an accumulator row with nothing delivered: W+, W-, C+, C-, P(miss), best score,
@@ -155,29 +244,18 @@ ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 
 
 @_jit
-def listen_push(indptr, indices, weights, posted, senders, credibility, message_credibility,
-                post_kind, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
-                aware, attitude, last_news, aware_via, persuader, persuader_kind,
-                heard, heard_signal, newly, acc, reached):
-    """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
-    is symmetric), so the cost is the number of deliveries, not of ties.
-
-    ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
-    order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
-    neighbours. ``acc`` is a flat float64 scratch array of 8 n entries, one 64-byte row per
-    reader (:data:`ACC_CLEAR` gives the fields), and ``reached`` an (n,) uint8 scratch; every
-    row of ``acc`` must come in as :data:`ACC_CLEAR` and ``reached`` as 0, and both are left
-    so. The delivery loop has no data-dependent branches and no dependency from one delivery
-    to the next (either would stall it on every random access). ``heard``, ``heard_signal``
-    and ``newly`` must come in cleared (False / 0). Returns (readers reached by a post, readers
-    newly aware).
-    """
+def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
+                  message_credibility, post_kind, susceptibility, hear, key, t, attention,
+                  negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
+                  persuader_kind, heard, heard_signal, newly, acc, reached):
     for s in range(senders.size):
         i = senders[s]
         cred = credibility[i] * message_credibility[i]
         side = 0 if posted[i] > 0 else 1
         sender = i + 1.0
-        for k in range(indptr[i], indptr[i + 1]):
+        start, end = indptr[i], indptr[i + 1]
+        k = start if lo == 0 else start + np.searchsorted(indices[start:end], lo)
+        while k < end and indices[k] < hi:
             j = indices[k]
             w = np.float64(weights[k])
             r = 8 * j
@@ -189,8 +267,9 @@ def listen_push(indptr, indices, weights, posted, senders, credibility, message_
             acc[r + 4] *= 1.0 - min(attention * w, MAX_READ_PROB)
             acc[r + side] += w
             acc[r + 2 + side] += score
+            k += 1
     count = n_new = 0
-    for j in range(reached.size):
+    for j in range(lo, hi):
         if not reached[j]:
             continue
         reached[j] = 0
@@ -217,26 +296,57 @@ def listen_push(indptr, indices, weights, posted, senders, credibility, message_
     return count, n_new
 
 
+@_par
+def _listen_chunks(bounds, *args):
+    counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c, 0], counts[c, 1] = _listen_range(bounds[c], bounds[c + 1], *args)
+    return counts[:, 0].sum(), counts[:, 1].sum()
+
+
+def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
+                message_credibility, post_kind, susceptibility, hear, key, t, attention,
+                negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
+                persuader_kind, heard, heard_signal, newly, acc, reached):
+    """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
+    is symmetric), so the cost is the number of deliveries, not of ties.
+
+    ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
+    order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
+    neighbours. A chunk of readers ``[lo, hi)`` takes from every poster's (sorted) row just the
+    span of its readers. ``acc`` is a flat float64 scratch array of 8 n entries, one 64-byte row
+    per reader (:data:`ACC_CLEAR` gives the fields), and ``reached`` an (n,) uint8 scratch;
+    every row of ``acc`` must come in as :data:`ACC_CLEAR` and ``reached`` as 0, and both are
+    left so. The delivery loop has no data-dependent branches and no dependency from one
+    delivery to the next (either would stall it on every random access). ``heard``,
+    ``heard_signal`` and ``newly`` must come in cleared (False / 0). Returns (readers reached by
+    a post, readers newly aware).
+    """
+    args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
+            post_kind, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
+            aware, attitude, last_news, aware_via, persuader, persuader_kind, heard,
+            heard_signal, newly, acc, reached)
+    if bounds.size == 2:
+        return _listen_range(bounds[0], bounds[1], *args)
+    return _listen_chunks(bounds, *args)
+
+
+# --------------------------------------------------------------------------- 4. adoption
+
 @_jit
-def adoption(aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
-             purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_kind,
-             aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought,
-             buyers):
-    """Phase 4: an aware consumer who is neither a customer nor churned buys when
-    ``adopt < max_purchase_rate / (1 + exp(-slope (attitude - midpoint)))``. A buyer becomes a
-    customer with ``initial_loyalty``; the purchase's source is the kind of the last persuasive
-    post read, or, for those who never read one, how they became aware (media or ads); the
-    converter is that post's sender. Fills ``bought`` and the buyers' indices, increasing, at
-    the front of ``buyers``; returns the number of buyers."""
+def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
+                    max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty,
+                    persuader, persuader_kind, aware_via, ever_customer, loyalty_, last_news,
+                    source, converted_by, bought, buyers):
     count = 0
-    for i in range(aware.size):
+    for i in range(lo, hi):
         bought[i] = False
         if aware[i] and not customer[i] and not churned[i]:
             prob = max_purchase_rate / (
                 1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
             if draw(adopt, key, t, i) < prob:
                 bought[i] = True
-                buyers[count] = i
+                buyers[lo + count] = i
                 count += 1
                 kind = persuader_kind[i]
                 if kind == POST_ORGANIC:
@@ -257,13 +367,84 @@ def adoption(aware, customer, churned, attitude, adopt, key, t, max_purchase_rat
     return count
 
 
+@_par
+def _adoption_chunks(bounds, buyers, *args):
+    counts = np.zeros(bounds.size - 1, dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c] = _adoption_range(bounds[c], bounds[c + 1], *args, buyers)
+    return gather(buyers, bounds, counts)
+
+
+def adoption(bounds, aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
+             purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_kind,
+             aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought,
+             buyers):
+    """Phase 4: an aware consumer who is neither a customer nor churned buys when
+    ``adopt < max_purchase_rate / (1 + exp(-slope (attitude - midpoint)))``. A buyer becomes a
+    customer with ``initial_loyalty``; the purchase's source is the kind of the last persuasive
+    post read, or, for those who never read one, how they became aware (media or ads); the
+    converter is that post's sender. Fills ``bought`` and the buyers' indices, increasing, at
+    the front of ``buyers``; returns the number of buyers."""
+    args = (aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
+            purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_kind,
+            aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought)
+    if bounds.size == 2:
+        return _adoption_range(bounds[0], bounds[1], *args, buyers)
+    return _adoption_chunks(bounds, buyers, *args)
+
+
+# ---------------------------------------------------------------------------- 5. loyalty
+
 @_jit
-def state_counts(aware, attitude, customer, ever_customer, churned, loyalty_, threshold):
-    """One pass over the state: (aware, ever customers, customers, promoters, detractors,
-    churned, sum of customers' loyalty). Branch-free, so the compiler vectorises it."""
+def _loyalty_range(lo, hi, customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn,
+                   key, t, satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate,
+                   churned, left):
+    n_left = 0
+    for i in range(lo, hi):
+        left[i] = False
+        if not customer[i]:
+            continue
+        change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
+                  + loyalty_bonus[i])
+        value = min(1.0, max(0.0, loyalty_[i] + change))
+        if value < churn_threshold and draw(churn, key, t, i) < churn_rate:
+            customer[i] = False
+            churned[i] = True
+            loyalty_[i] = 0.0
+            left[i] = True
+            n_left += 1
+        else:
+            loyalty_[i] = value
+    return n_left
+
+
+@_par
+def _loyalty_chunks(bounds, *args):
+    counts = np.zeros(bounds.size - 1, dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c] = _loyalty_range(bounds[c], bounds[c + 1], *args)
+    return counts.sum()
+
+
+def loyalty(bounds, customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
+            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left):
+    """Phase 5: move customers' loyalty, then churn the low ones; fills ``left``. Returns the
+    number who left."""
+    args = (customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
+            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left)
+    if bounds.size == 2:
+        return _loyalty_range(bounds[0], bounds[1], *args)
+    return _loyalty_chunks(bounds, *args)
+
+
+# ---------------------------------------------------------------------------- 6. metrics
+
+@_jit
+def _counts_block(b, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
+                  counts, sums):
     n_aware = n_ever = n_customers = n_promoters = n_detractors = n_churned = 0
     loyalty_sum = 0.0
-    for i in range(aware.size):
+    for i in range(b * SUM_BLOCK, min(aware.size, (b + 1) * SUM_BLOCK)):
         is_aware = np.int64(aware[i])
         n_aware += is_aware
         n_promoters += is_aware & np.int64(attitude[i] >= threshold)
@@ -273,4 +454,52 @@ def state_counts(aware, attitude, customer, ever_customer, churned, loyalty_, th
         n_customers += np.int64(is_customer)
         loyalty_sum += loyalty_[i] if is_customer else 0.0
         n_churned += np.int64(churned[i])
-    return n_aware, n_ever, n_customers, n_promoters, n_detractors, n_churned, loyalty_sum
+    counts[b, 0] = n_aware
+    counts[b, 1] = n_ever
+    counts[b, 2] = n_customers
+    counts[b, 3] = n_promoters
+    counts[b, 4] = n_detractors
+    counts[b, 5] = n_churned
+    sums[b] = loyalty_sum
+
+
+@_jit
+def _counts_total(counts, sums):
+    total = 0.0
+    for b in range(sums.size):
+        total += sums[b]
+    return (counts[:, 0].sum(), counts[:, 1].sum(), counts[:, 2].sum(), counts[:, 3].sum(),
+            counts[:, 4].sum(), counts[:, 5].sum(), total)
+
+
+@_jit
+def _state_counts_serial(aware, attitude, customer, ever_customer, churned, loyalty_, threshold):
+    blocks = (aware.size + SUM_BLOCK - 1) // SUM_BLOCK
+    counts = np.zeros((blocks, 6), dtype=np.int64)
+    sums = np.zeros(blocks)
+    for b in range(blocks):
+        _counts_block(b, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
+                      counts, sums)
+    return _counts_total(counts, sums)
+
+
+@_par
+def _state_counts_parallel(aware, attitude, customer, ever_customer, churned, loyalty_,
+                           threshold):
+    blocks = (aware.size + SUM_BLOCK - 1) // SUM_BLOCK
+    counts = np.zeros((blocks, 6), dtype=np.int64)
+    sums = np.zeros(blocks)
+    for b in numba.prange(blocks):
+        _counts_block(b, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
+                      counts, sums)
+    return _counts_total(counts, sums)
+
+
+def state_counts(aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
+                 parallel=False):
+    """One pass over the state: (aware, ever customers, customers, promoters, detractors,
+    churned, sum of customers' loyalty). Branch-free; the loyalty sum adds partial sums of
+    blocks of :data:`SUM_BLOCK` consumers in order, so it is the same whether the blocks run in
+    parallel or not."""
+    run = _state_counts_parallel if parallel else _state_counts_serial
+    return run(aware, attitude, customer, ever_customer, churned, loyalty_, threshold)

@@ -59,20 +59,49 @@ class Day:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
+@dataclass(frozen=True)
+class Chunks:
+    """How the kernels cut the consumers into chunks that run in parallel (see
+    :mod:`sim.rules.kernels`): ``consumers`` into equal parts, ``readers`` into parts of equal
+    degree (for the talk phase). The results never depend on it."""
+
+    consumers: np.ndarray
+    readers: np.ndarray
+
+    @classmethod
+    def of(cls, graph: Graph, parts: int = 1) -> Chunks:
+        """``parts`` chunks of ``graph``'s consumers (1: serial)."""
+        return cls(kernels.split_bounds(graph.n, parts),
+                   kernels.split_bounds_by_degree(graph.indptr, parts))
+
+    @classmethod
+    def serial(cls, n: int) -> Chunks:
+        """One chunk of ``n`` consumers."""
+        whole = np.array([0, n], dtype=np.int64)
+        return cls(whole, whole)
+
+
+def _chunks(chunks: Chunks | None, n: int) -> Chunks:
+    return chunks if chunks is not None else Chunks.serial(n)
+
+
+def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day,
+          chunks: Chunks | None = None) -> None:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
     extra_awareness, attitude ads_tone) (kernel: :func:`kernels.brand`)."""
     day.newly_aware_media = np.empty(state.aware.size, dtype=bool)
-    n_media, n_ads = kernels.brand(state.aware, state.attitude, state.aware_via, state.last_news,
-                                   draws.media, draws.keys[MEDIA], day.t, p.media_awareness,
-                                   levers.extra_awareness, p.media_tone, levers.ads_tone,
-                                   day.newly_aware_media)
+    n_media, n_ads = kernels.brand(
+        _chunks(chunks, state.aware.size).consumers, state.aware, state.attitude,
+        state.aware_via, state.last_news, draws.media, draws.keys[MEDIA], day.t,
+        p.media_awareness, levers.extra_awareness, p.media_tone, levers.ads_tone,
+        day.newly_aware_media)
     day.counts["aware_from_media"] = n_media
     day.counts["aware_from_ads"] = n_ads
 
 
-def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
+def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig, day: Day,
+               chunks: Chunks | None = None) -> None:
     """Phase 2: each customer uses the product w.p. usage_rate; felt quality
     e = clip(quality + quality_noise * z, 0, 1); satisfaction s = clip((e - expectation) /
     satisfaction_scale, -1, 1); attitude += experience_weight * (s - attitude); users with
@@ -83,7 +112,8 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
     day.complained = np.empty(n, dtype=bool)
     complainers = np.empty(n, dtype=np.int64)
     uses, complaints = kernels.experience(
-        state.customer, draws.use, draws.noise, draws.complain, draws.keys[USE:COMPLAIN + 1],
+        _chunks(chunks, n).consumers, state.customer, draws.use, draws.noise, draws.complain,
+        draws.keys[USE:COMPLAIN + 1],
         traits.expectation, state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
         p.quality_noise, p.satisfaction_scale, p.experience_weight, p.complaint_threshold,
         p.complaint_rate, day.used, day.satisfaction, day.complained, complainers)
@@ -93,7 +123,7 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
 
 
 def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomModelConfig,
-          day: Day) -> tuple[np.ndarray, np.ndarray]:
+          day: Day, chunks: Chunks | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Who posts today and with which valence (int8: +1, -1, 0), and the posters in
     increasing order.
 
@@ -105,11 +135,11 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
     n = state.aware.size
     posted = np.empty(n, dtype=np.int8)
     senders = np.empty(n, dtype=np.int64)
-    n_pos, n_neg = kernels.posts(state.aware, state.attitude, state.ever_customer,
-                                 state.last_news, traits.talkativeness, levers.talk_multiplier,
-                                 day.complained, draws.talk, draws.keys[TALK], day.t,
-                                 p.promoter_threshold, p.news_memory, p.hearsay_talk,
-                                 p.negativity_bias, posted, senders)
+    n_pos, n_neg = kernels.posts(
+        _chunks(chunks, n).consumers, state.aware, state.attitude, state.ever_customer,
+        state.last_news, traits.talkativeness, levers.talk_multiplier, day.complained,
+        draws.talk, draws.keys[TALK], day.t, p.promoter_threshold, p.news_memory,
+        p.hearsay_talk, p.negativity_bias, posted, senders)
     day.counts["positive_messages"] = n_pos
     day.counts["negative_messages"] = n_neg
     return posted, senders[:n_pos + n_neg]
@@ -128,7 +158,8 @@ class TalkScratch:
 
 
 def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
-         p: WomModelConfig, day: Day, scratch: TalkScratch | None = None) -> None:
+         p: WomModelConfig, day: Day, scratch: TalkScratch | None = None,
+         chunks: Chunks | None = None) -> None:
     """Phase 3: posts reach neighbours; readers become aware and move toward the heard signal.
 
     For receiver j with posting neighbours i (tie weight w_ij, valence v_i, sender credibility
@@ -144,14 +175,16 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     Computed from today's posters' rows (:func:`kernels.listen_push`): the cost is the number
     of deliveries, not of ties. ``scratch`` (reused between days) saves reallocating buffers.
     """
-    posted, senders = posts(state, traits, draws, levers, p, day)
-    n = posted.size
+    n = state.aware.size
+    chunks = _chunks(chunks, n)
+    posted, senders = posts(state, traits, draws, levers, p, day, chunks)
     day.heard = np.zeros(n, dtype=bool)
     day.heard_signal = np.zeros(n)
     day.newly_aware_wom = np.zeros(n, dtype=bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = kernels.listen_push(
-        graph.indptr, graph.indices, graph.weights, posted, senders, traits.credibility,
+        chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
+        traits.credibility,
         levers.message_credibility, levers.post_kind, traits.susceptibility, draws.hear,
         draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion, state.aware,
         state.attitude, state.last_news, state.aware_via, state.persuader, state.persuader_kind,
@@ -161,7 +194,8 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     day.counts["aware_from_wom"] = n_new
 
 
-def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None:
+def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
+             chunks: Chunks | None = None) -> None:
     """Phase 4: aware consumers who are neither customers nor churned buy with probability
     max_purchase_rate / (1 + exp(-purchase_slope * (attitude - purchase_midpoint))); a buyer's
     source is the kind of the last persuasive post read, or how they became aware (media or
@@ -170,7 +204,8 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None
     day.bought = np.empty(n, dtype=bool)
     buyers = np.empty(n, dtype=np.int64)
     count = kernels.adoption(
-        state.aware, state.customer, state.churned, state.attitude, draws.adopt,
+        _chunks(chunks, n).consumers, state.aware, state.customer, state.churned, state.attitude,
+        draws.adopt,
         draws.keys[ADOPT], day.t, p.max_purchase_rate, p.purchase_midpoint, p.purchase_slope,
         p.initial_loyalty, state.persuader, state.persuader_kind, state.aware_via,
         state.ever_customer, state.loyalty, state.last_news, state.source, state.converted_by,
@@ -179,13 +214,15 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day) -> None
     day.counts["purchases"] = count
 
 
-def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day) -> None:
+def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day,
+            chunks: Chunks | None = None) -> None:
     """Phase 5: loyalty += satisfaction_loyalty * satisfaction + wom_loyalty * heard signal
     + loyalty_bonus (customers, clipped to [0, 1]); customers below churn_threshold leave
     w.p. churn_rate (kernel: :func:`kernels.loyalty`)."""
     day.churned = np.empty(state.aware.size, dtype=bool)
     day.counts["churns"] = kernels.loyalty(
-        state.customer, state.loyalty, day.satisfaction, day.heard_signal, levers.loyalty_bonus,
+        _chunks(chunks, state.aware.size).consumers, state.customer, state.loyalty,
+        day.satisfaction, day.heard_signal, levers.loyalty_bonus,
         draws.churn, draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty,
         p.churn_threshold, p.churn_rate, state.churned, day.churned)
 
