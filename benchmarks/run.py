@@ -13,6 +13,7 @@ mark. Rows:
   graph (shown separately as ``graph s``) and the model; agent-steps/s exclude the graph. Each
   process first runs 40 days on 1,000 consumers (both engines alike), so that one-off start-up
   (imports, loading numba's cached machine code) is not counted; ``warmup_s`` in the JSON.
+  Run with one thread and with every core (``threads=``); results are the same either way.
 - ``womsim agents``: the same with ``engine=agents`` (one Mesa agent per consumer), n = 10,000.
 - ``womsim sir`` vs ``NDlib SIRModel``: the same BA graph, beta = 0.01, gamma = 0.005, 50 days;
   node-steps per second (NDlib needs the ``[bench]`` extra).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -48,14 +50,15 @@ def build_graph(n: int, seed: int = 0):
     return build(config_for_graph("ba", n=n, m=5), Streams(seed).get("graph"))
 
 
-def bench_wom(n: int, steps: int, engine: str) -> dict:
+def bench_wom(n: int, steps: int, engine: str, threads: int = 1) -> dict:
     from sim.compose import compose_config
     from sim.run import build_model
 
     cfg = compose_config("graph=ba", f"graph.n={n}", "graph.m=5", f"steps={steps}",
-                         f"engine={engine}", *STRATEGIES)
+                         f"engine={engine}", f"threads={threads}", *STRATEGIES)
     warm = time.perf_counter()
-    build_model(compose_config("graph.n=1000", f"engine={engine}", *STRATEGIES)).run(40)
+    build_model(compose_config("graph.n=1000", f"engine={engine}", f"threads={threads}",
+                               *STRATEGIES)).run(40)
     warm_s = time.perf_counter() - warm
     start = time.perf_counter()
     graph = build_graph(n)
@@ -188,9 +191,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{'agent-steps/s':>16} {'RSS MB':>9} {'ratio':>9}")
     agents = measure("wom", 10_000, 180, "agents")
     add("womsim agents (reference)", 10_000, agents)
+    cores = os.cpu_count() or 1
     for n in sizes:
-        result = measure("wom", n, 180, "vectorized")
-        add("womsim vectorized", n, result, agents["rate"] if agents and n == 10_000 else None)
+        for threads in sorted({1, cores}):
+            result = measure("wom", n, 180, "vectorized", threads)
+            add(f"womsim vectorized, {threads} thread{'s' if threads > 1 else ''}", n, result,
+                agents["rate"] if agents and n == 10_000 else None)
     ndlib = measure("ndlib", 100_000, 50)
     add("NDlib SIRModel", 100_000, ndlib)
     add("womsim sir", 100_000, measure("sir", 100_000, 50), ndlib["rate"] if ndlib else None)
@@ -212,7 +218,8 @@ def plot(rows: list[dict], path: Path) -> None:
 
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.subplots()
-    for system in ("womsim vectorized", "womsim agents (reference)"):
+    systems = sorted({r["system"] for r in rows if r["system"].startswith("womsim vectorized")})
+    for system in [*systems, "womsim agents (reference)"]:
         pts = sorted((r["n"], r["seconds"] * 180 / r["steps"]) for r in rows
                      if r["system"] == system)
         if pts:

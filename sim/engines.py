@@ -27,9 +27,11 @@ class VectorizedEngine:
         self.draws = model.draw_source.lazy()
         self.threads = max(1, int(threads))
         self.chunks = wom.Chunks.of(model.graph, self.threads)
+        self.buffers: dict[str, np.ndarray] = {}
 
     def start_day(self, model: WomModel) -> None:
-        """Nothing to prepare: the phases allocate what they produce."""
+        """The day's arrays reuse the engine's buffers (valid until the next day starts)."""
+        model.day.buffers = self.buffers
 
     def brand(self, m: WomModel) -> None:
         wom.brand(m.state, self.draws, m.levers, m.params, m.day, self.chunks)

@@ -110,7 +110,7 @@ class WomModel(DailyModel):
         self.t += 1
         self.day = Day(t=self.t)
         self._draws = None
-        self.levers = Levers.neutral(self.graph.n)
+        self.levers.reset()
         engine = self.engine
         engine.start_day(self)
         for strategy in self.strategies:
@@ -146,6 +146,6 @@ class WomModel(DailyModel):
     def log_conversions(self, buyers: np.ndarray) -> None:
         """Remember today's new customers (their source and converter are in ``state``)."""
         if buyers.size:
-            buyers = np.asarray(buyers, dtype=np.int64)
+            buyers = np.array(buyers, dtype=np.int64)  # a copy: the engine reuses its buffers
             self.conversions.append((self.t, buyers, self.state.source[buyers].copy(),
                                      self.state.converted_by[buyers].copy()))

@@ -56,6 +56,7 @@ def test_schema_errors_fail_at_composition(override):
     (["steps=0"], "steps", "0"),
     (["seed=-1"], "seed", "-1"),
     (["engine=gpu"], "engine", "gpu"),
+    (["threads=0"], "threads", "0"),
     (["model.negativity_bias=0.5"], "model.negativity_bias", "0.5"),
     (["model.news_memory=0"], "model.news_memory", "0"),
     (["population.talkativeness.dist=gamma"], "population.talkativeness.dist", "gamma"),

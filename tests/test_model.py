@@ -162,6 +162,22 @@ def test_engines_agree_with_every_rule_and_strategy_active():
     assert m["from_kol"] + m["seeded"] > 0 and m["from_ads"] > 0
 
 
+@pytest.mark.parametrize("graph", ["graph=ba", "graph=sbm"])
+def test_results_do_not_depend_on_the_number_of_threads(graph):
+    overrides = (graph, "graph.n=5000", "steps=40", "seed=2", "model.initial_aware=0.05",
+                 "model.quality=0.55", "model.churn_threshold=0.45",
+                 "strategy=[kol,rewards,fast_response,ads]", "budget=20000")
+    one = run(make_config(*overrides, "threads=1"))
+    many = run(make_config(*overrides, "threads=3"))  # 3 chunks, on however many cores
+    assert many.model.engine.chunks.consumers.size == 4
+    assert one.timeseries.equals(many.timeseries)
+    assert one.metrics == many.metrics
+    for name in ("aware", "attitude", "loyalty", "customer", "persuader", "source",
+                 "converted_by", "last_news"):
+        assert np.array_equal(getattr(one.model.state, name), getattr(many.model.state, name))
+    assert one.metrics["complaints_recovered"] > 0 and one.metrics["from_referral"] > 0
+
+
 def test_graph_cache_gives_the_same_run(tmp_path):
     plain = run(make_config(*SMALL, "seed=2"))
     first = run(make_config(*SMALL, "seed=2", f"graph.cache_dir={tmp_path}"))

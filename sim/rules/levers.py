@@ -44,6 +44,15 @@ class Levers:
     post_kind: np.ndarray
     loyalty_bonus: np.ndarray
 
+    def reset(self) -> None:
+        """Back to neutral, in place (the arrays are reused)."""
+        self.extra_awareness = 0.0
+        self.ads_tone = 0.0
+        self.talk_multiplier.fill(1.0)
+        self.message_credibility.fill(1.0)
+        self.post_kind.fill(POST_ORGANIC)
+        self.loyalty_bonus.fill(0.0)
+
     @classmethod
     def neutral(cls, n: int) -> Levers:
         """Levers that change nothing."""

@@ -57,6 +57,20 @@ class Day:
     bought: np.ndarray | None = None
     churned: np.ndarray | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    #: arrays to reuse from day to day (by name), or None to allocate new ones each day
+    buffers: dict[str, np.ndarray] | None = field(default=None, repr=False)
+
+    def array(self, name: str, n: int, dtype, zero: bool = False) -> np.ndarray:
+        """An array of ``n`` for ``name``: from ``buffers`` when reused (its content is left
+        over from an earlier day unless ``zero``), else newly allocated."""
+        if self.buffers is None:
+            return np.zeros(n, dtype=dtype) if zero else np.empty(n, dtype=dtype)
+        buf = self.buffers.get(name)
+        if buf is None or buf.size != n or buf.dtype != dtype:
+            buf = self.buffers[name] = np.empty(n, dtype=dtype)
+        if zero:
+            buf.fill(0)
+        return buf
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,7 @@ def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
     extra_awareness, attitude ads_tone) (kernel: :func:`kernels.brand`)."""
-    day.newly_aware_media = np.empty(state.aware.size, dtype=bool)
+    day.newly_aware_media = day.array("newly_aware_media", state.aware.size, bool)
     n_media, n_ads = kernels.brand(
         _chunks(chunks, state.aware.size).consumers, state.aware, state.attitude,
         state.aware_via, state.last_news, draws.media, draws.keys[MEDIA], day.t,
@@ -107,10 +121,10 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
     satisfaction_scale, -1, 1); attitude += experience_weight * (s - attitude); users with
     s <= -complaint_threshold complain w.p. complaint_rate (kernel: :func:`kernels.experience`)."""
     n = state.aware.size
-    day.used = np.empty(n, dtype=bool)
-    day.satisfaction = np.empty(n)
-    day.complained = np.empty(n, dtype=bool)
-    complainers = np.empty(n, dtype=np.int64)
+    day.used = day.array("used", n, bool)
+    day.satisfaction = day.array("satisfaction", n, np.float64)
+    day.complained = day.array("complained", n, bool)
+    complainers = day.array("complainers", n, np.int64)
     uses, complaints = kernels.experience(
         _chunks(chunks, n).consumers, state.customer, draws.use, draws.noise, draws.complain,
         draws.keys[USE:COMPLAIN + 1],
@@ -133,8 +147,8 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
     (kernel: :func:`kernels.posts`).
     """
     n = state.aware.size
-    posted = np.empty(n, dtype=np.int8)
-    senders = np.empty(n, dtype=np.int64)
+    posted = day.array("posted", n, np.int8)
+    senders = day.array("posters", n, np.int64)
     n_pos, n_neg = kernels.posts(
         _chunks(chunks, n).consumers, state.aware, state.attitude, state.ever_customer,
         state.last_news, traits.talkativeness, levers.talk_multiplier, day.complained,
@@ -178,9 +192,9 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     n = state.aware.size
     chunks = _chunks(chunks, n)
     posted, senders = posts(state, traits, draws, levers, p, day, chunks)
-    day.heard = np.zeros(n, dtype=bool)
-    day.heard_signal = np.zeros(n)
-    day.newly_aware_wom = np.zeros(n, dtype=bool)
+    day.heard = day.array("heard", n, bool, zero=True)
+    day.heard_signal = day.array("heard_signal", n, np.float64, zero=True)
+    day.newly_aware_wom = day.array("newly_aware_wom", n, bool, zero=True)
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
@@ -201,8 +215,8 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
     source is the kind of the last persuasive post read, or how they became aware (media or
     ads) for those who never read one (kernel: :func:`kernels.adoption`)."""
     n = state.aware.size
-    day.bought = np.empty(n, dtype=bool)
-    buyers = np.empty(n, dtype=np.int64)
+    day.bought = day.array("bought", n, bool)
+    buyers = day.array("buyers", n, np.int64)
     count = kernels.adoption(
         _chunks(chunks, n).consumers, state.aware, state.customer, state.churned, state.attitude,
         draws.adopt,
@@ -219,7 +233,7 @@ def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, da
     """Phase 5: loyalty += satisfaction_loyalty * satisfaction + wom_loyalty * heard signal
     + loyalty_bonus (customers, clipped to [0, 1]); customers below churn_threshold leave
     w.p. churn_rate (kernel: :func:`kernels.loyalty`)."""
-    day.churned = np.empty(state.aware.size, dtype=bool)
+    day.churned = day.array("churned", state.aware.size, bool)
     day.counts["churns"] = kernels.loyalty(
         _chunks(chunks, state.aware.size).consumers, state.customer, state.loyalty,
         day.satisfaction, day.heard_signal, levers.loyalty_bonus,
