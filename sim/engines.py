@@ -47,10 +47,11 @@ class VectorizedEngine:
         wom.adoption(m.state, self.draws, m.params, m.day, self.chunks)
 
     def loyalty(self, m: WomModel) -> None:
-        wom.loyalty(m.state, self.draws, m.levers, m.params, m.day, self.chunks)
+        """Phases 5 and 6 together (one pass), counting the end-of-day state on the way."""
+        wom.loyalty_and_forgetting(m.state, self.draws, m.levers, m.params, m.day, self.chunks)
 
     def forgetting(self, m: WomModel) -> None:
-        wom.forgetting(m.state, m.params)
+        """Already done in :meth:`loyalty`'s pass."""
 
 
 class AgentEngine:

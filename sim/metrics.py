@@ -36,9 +36,15 @@ def snapshot(model: WomModel) -> dict:
     event columns count what happened during that day (0 at step 0).
     """
     s, n = model.state, model.graph.n
-    aware, ever, customers, promoters, detractors, churned, loyalty_sum = state_counts(
-        s.aware, s.attitude, s.customer, s.ever_customer, s.churned, s.loyalty,
-        model.params.promoter_threshold, parallel=getattr(model.engine, "threads", 1) > 1)
+    day = model.day
+    if day is not None and day.end_counts is not None:  # counted by the last phase
+        counted = day.end_counts
+    else:
+        chunks = getattr(getattr(model, "engine", None), "chunks", None)
+        counted = state_counts(s.aware, s.attitude, s.customer, s.ever_customer, s.churned,
+                               s.loyalty, model.params.promoter_threshold,
+                               chunks.consumers if chunks is not None else None)
+    aware, ever, customers, promoters, detractors, churned, loyalty_sum = counted
     counts = model.day.counts if model.day is not None else {}
     row = {
         "step": model.t,

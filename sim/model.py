@@ -129,6 +129,7 @@ class WomModel(DailyModel):
         engine.loyalty(self)
         engine.forgetting(self)
         self.records.append(snapshot(self))
+        self.day.end_counts = None  # later snapshots count the state as it is then
 
     @property
     def draws(self) -> DayDraws:

@@ -38,8 +38,6 @@ from sim.population import (
 from sim.rules.draws import draw, draw_normal
 
 MAX_READ_PROB = 1.0 - 1e-12
-#: block size of :func:`state_counts`' partial sums (fixed, so the sum never depends on threads)
-SUM_BLOCK = 4096
 _jit = numba.njit(cache=True, nogil=True)
 _par = numba.njit(cache=True, nogil=True, parallel=True)
 _FROM_MEDIA = SOURCE_CODES["from_media"]
@@ -398,108 +396,121 @@ def adoption(bounds, aware, customer, churned, attitude, adopt, key, t, max_purc
 @_jit
 def _loyalty_range(lo, hi, customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn,
                    key, t, satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate,
-                   churned, left):
+                   churned, left, keep_attitude, aware, attitude, ever_customer, threshold,
+                   counts):
     n_left = 0
     for i in range(lo, hi):
         left[i] = False
-        if not customer[i]:
-            continue
-        change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
-                  + loyalty_bonus[i])
-        value = min(1.0, max(0.0, loyalty_[i] + change))
-        if value < churn_threshold and draw(churn, key, t, i) < churn_rate:
-            customer[i] = False
-            churned[i] = True
-            loyalty_[i] = 0.0
-            left[i] = True
-            n_left += 1
-        else:
-            loyalty_[i] = value
+        if customer[i]:
+            change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
+                      + loyalty_bonus[i])
+            value = min(1.0, max(0.0, loyalty_[i] + change))
+            if value < churn_threshold and draw(churn, key, t, i) < churn_rate:
+                customer[i] = False
+                churned[i] = True
+                loyalty_[i] = 0.0
+                left[i] = True
+                n_left += 1
+            else:
+                loyalty_[i] = value
+        attitude[i] *= keep_attitude
+    if counts.size:
+        _count_range(lo, hi, aware, attitude, customer, ever_customer, churned, loyalty_,
+                     threshold, counts)
     return n_left
 
 
 @_par
-def _loyalty_chunks(bounds, *args):
-    counts = np.zeros(bounds.size - 1, dtype=np.int64)
+def _loyalty_chunks(bounds, counts, *args):
+    left = np.zeros(bounds.size - 1, dtype=np.int64)
+    partial = np.zeros((bounds.size - 1, counts.size), dtype=np.int64)
     for c in numba.prange(bounds.size - 1):
-        counts[c] = _loyalty_range(bounds[c], bounds[c + 1], *args)
-    return counts.sum()
+        left[c] = _loyalty_range(bounds[c], bounds[c + 1], *args, partial[c])
+    for c in range(bounds.size - 1):
+        counts += partial[c]
+    return left.sum()
 
 
 def loyalty(bounds, customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
-            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left):
+            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left,
+            keep_attitude=1.0, aware=None, attitude=None, ever_customer=None, threshold=0.0,
+            counts=None):
     """Phase 5: move customers' loyalty, then churn the low ones; fills ``left``. Returns the
-    number who left."""
+    number who left.
+
+    Optionally in the same pass: phase 6 (``attitude *= keep_attitude``) and, into ``counts``
+    (int64, shape (7,), added to), the end-of-day :func:`state_counts` in fixed point."""
+    if attitude is None:
+        attitude = np.zeros(customer.size)
+        aware = ever_customer = customer
+    if counts is None:
+        counts = np.zeros(0, dtype=np.int64)
     args = (customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
-            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left)
+            satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left,
+            keep_attitude, aware, attitude, ever_customer, threshold)
     if bounds.size == 2:
-        return _loyalty_range(bounds[0], bounds[1], *args)
-    return _loyalty_chunks(bounds, *args)
+        return _loyalty_range(bounds[0], bounds[1], *args, counts)
+    return _loyalty_chunks(bounds, counts, *args)
 
 
 # ---------------------------------------------------------------------------- 6. metrics
 
+#: customers' loyalty is summed in fixed point, in units of 2**-32: exact integers, so the sum
+#: is the same in any order (any number of threads, fused into a phase or not)
+LOYALTY_UNIT = 2.0**32
+
+
 @_jit
-def _counts_block(b, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
-                  counts, sums):
+def _count_range(lo, hi, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
+                 counts):
+    """Add consumers ``lo <= i < hi`` to ``counts``: aware, ever customers, customers,
+    promoters, detractors, churned, and customers' loyalty in units of 1 / LOYALTY_UNIT."""
     n_aware = n_ever = n_customers = n_promoters = n_detractors = n_churned = 0
-    loyalty_sum = 0.0
-    for i in range(b * SUM_BLOCK, min(aware.size, (b + 1) * SUM_BLOCK)):
+    loyalty_sum = 0
+    for i in range(lo, hi):
         is_aware = np.int64(aware[i])
         n_aware += is_aware
         n_promoters += is_aware & np.int64(attitude[i] >= threshold)
         n_detractors += is_aware & np.int64(attitude[i] <= -threshold)
         n_ever += np.int64(ever_customer[i])
-        is_customer = customer[i]
-        n_customers += np.int64(is_customer)
-        loyalty_sum += loyalty_[i] if is_customer else 0.0
+        is_customer = np.int64(customer[i])
+        n_customers += is_customer
+        loyalty_sum += is_customer * np.int64(loyalty_[i] * LOYALTY_UNIT + 0.5)
         n_churned += np.int64(churned[i])
-    counts[b, 0] = n_aware
-    counts[b, 1] = n_ever
-    counts[b, 2] = n_customers
-    counts[b, 3] = n_promoters
-    counts[b, 4] = n_detractors
-    counts[b, 5] = n_churned
-    sums[b] = loyalty_sum
-
-
-@_jit
-def _counts_total(counts, sums):
-    total = 0.0
-    for b in range(sums.size):
-        total += sums[b]
-    return (counts[:, 0].sum(), counts[:, 1].sum(), counts[:, 2].sum(), counts[:, 3].sum(),
-            counts[:, 4].sum(), counts[:, 5].sum(), total)
-
-
-@_jit
-def _state_counts_serial(aware, attitude, customer, ever_customer, churned, loyalty_, threshold):
-    blocks = (aware.size + SUM_BLOCK - 1) // SUM_BLOCK
-    counts = np.zeros((blocks, 6), dtype=np.int64)
-    sums = np.zeros(blocks)
-    for b in range(blocks):
-        _counts_block(b, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
-                      counts, sums)
-    return _counts_total(counts, sums)
+    counts[0] += n_aware
+    counts[1] += n_ever
+    counts[2] += n_customers
+    counts[3] += n_promoters
+    counts[4] += n_detractors
+    counts[5] += n_churned
+    counts[6] += loyalty_sum
 
 
 @_par
-def _state_counts_parallel(aware, attitude, customer, ever_customer, churned, loyalty_,
-                           threshold):
-    blocks = (aware.size + SUM_BLOCK - 1) // SUM_BLOCK
-    counts = np.zeros((blocks, 6), dtype=np.int64)
-    sums = np.zeros(blocks)
-    for b in numba.prange(blocks):
-        _counts_block(b, aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
-                      counts, sums)
-    return _counts_total(counts, sums)
+def _counts_chunks(bounds, aware, attitude, customer, ever_customer, churned, loyalty_,
+                   threshold):
+    partial = np.zeros((bounds.size - 1, 7), dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        _count_range(bounds[c], bounds[c + 1], aware, attitude, customer, ever_customer, churned,
+                     loyalty_, threshold, partial[c])
+    return partial.sum(axis=0)
+
+
+def counts_tuple(counts) -> tuple:
+    """:func:`state_counts`' tuple from the 7 integer counts (loyalty back to a float)."""
+    return (*(int(x) for x in counts[:6]), int(counts[6]) / LOYALTY_UNIT)
 
 
 def state_counts(aware, attitude, customer, ever_customer, churned, loyalty_, threshold,
-                 parallel=False):
+                 bounds=None):
     """One pass over the state: (aware, ever customers, customers, promoters, detractors,
-    churned, sum of customers' loyalty). Branch-free; the loyalty sum adds partial sums of
-    blocks of :data:`SUM_BLOCK` consumers in order, so it is the same whether the blocks run in
-    parallel or not."""
-    run = _state_counts_parallel if parallel else _state_counts_serial
-    return run(aware, attitude, customer, ever_customer, churned, loyalty_, threshold)
+    churned, sum of customers' loyalty). Branch-free; the loyalty sum is exact in fixed point
+    (:data:`LOYALTY_UNIT`), so it never depends on ``bounds`` (chunks run in parallel)."""
+    if bounds is None or bounds.size == 2:
+        counts = np.zeros(7, dtype=np.int64)
+        _count_range(0, aware.size, aware, attitude, customer, ever_customer, churned, loyalty_,
+                     threshold, counts)
+    else:
+        counts = _counts_chunks(bounds, aware, attitude, customer, ever_customer, churned,
+                                loyalty_, threshold)
+    return counts_tuple(counts)

@@ -59,6 +59,8 @@ class Day:
     counts: dict[str, int] = field(default_factory=dict)
     #: arrays to reuse from day to day (by name), or None to allocate new ones each day
     buffers: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    #: the end-of-day state counts, when a phase already counted them (see ``snapshot``)
+    end_counts: tuple | None = None
 
     def array(self, name: str, n: int, dtype, zero: bool = False) -> np.ndarray:
         """An array of ``n`` for ``name``: from ``buffers`` when reused (its content is left
@@ -244,3 +246,19 @@ def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, da
 def forgetting(state: State, p: WomModelConfig) -> None:
     """Phase 6: attitudes decay toward neutral by ``attitude_decay`` per day."""
     state.attitude *= 1.0 - p.attitude_decay
+
+
+def loyalty_and_forgetting(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig,
+                           day: Day, chunks: Chunks | None = None) -> None:
+    """Phases 5 and 6 in one pass over the consumers (both only touch each consumer's own
+    state), counting the end-of-day state on the way into ``day.end_counts`` (the tuple of
+    :func:`kernels.state_counts`)."""
+    counts = np.zeros(7, dtype=np.int64)
+    day.churned = day.array("churned", state.aware.size, bool)
+    day.counts["churns"] = kernels.loyalty(
+        _chunks(chunks, state.aware.size).consumers, state.customer, state.loyalty,
+        day.satisfaction, day.heard_signal, levers.loyalty_bonus, draws.churn,
+        draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty, p.churn_threshold,
+        p.churn_rate, state.churned, day.churned, 1.0 - p.attitude_decay, state.aware,
+        state.attitude, state.ever_customer, p.promoter_threshold, counts)
+    day.end_counts = kernels.counts_tuple(counts)
