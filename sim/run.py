@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 
 from sim import __version__
 from sim.config import validate
@@ -51,30 +51,28 @@ class RunResult:
     model: WomModel
 
 
-def _to_object(node: Any) -> Any:
-    return OmegaConf.to_object(node) if isinstance(node, DictConfig) else node
-
-
 def build_model(cfg: Any, graph: Graph | None = None) -> WomModel | DiffusionModel:
     """Validate ``cfg`` and build its model (and graph, from the graph stream, unless given):
     a :class:`WomModel` for ``model=wom``, else a :class:`DiffusionModel` preset."""
+    if OmegaConf.is_config(cfg):
+        cfg = OmegaConf.to_object(cfg)  # plain dataclasses from here on (fast attributes)
     validate(cfg)
     if graph is None:
-        graph_cfg = _to_object(cfg.graph)
+        graph_cfg = cfg.graph
         if graph_cfg.cache_dir:
             graph = cached_build(graph_cfg, int(cfg.seed), graph_cfg.cache_dir)
         else:
             graph = build_graph(graph_cfg, Streams(cfg.seed).get("graph"))
     if cfg.model.name != "wom":
-        return DiffusionModel(graph, _to_object(cfg.model), seed=cfg.seed, engine=cfg.engine)
+        return DiffusionModel(graph, cfg.model, seed=cfg.seed, engine=cfg.engine)
     strategies = build_strategies(cfg.strategy, cfg.budget, cfg.budget_shares)
-    return WomModel(graph, _to_object(cfg.model), _to_object(cfg.population), seed=cfg.seed,
-                    engine=cfg.engine, strategies=strategies, threads=resolve_threads(cfg))
+    return WomModel(graph, cfg.model, cfg.population, seed=cfg.seed, engine=cfg.engine,
+                    strategies=strategies, threads=resolve_threads(cfg))
 
 
 def resolve_threads(cfg: Any) -> int:
     """The threads of a run: ``threads`` if set, else every core numba may use."""
-    threads = cfg.get("threads") if hasattr(cfg, "get") else getattr(cfg, "threads", None)
+    threads = getattr(cfg, "threads", None)
     if threads is not None:
         return int(threads)
     import numba
