@@ -110,7 +110,7 @@ class WomModel(DailyModel):
         self.t += 1
         self.day = Day(t=self.t)
         self._draws = None
-        self.levers.reset()
+        self.levers.reset(self.chunk_bounds)
         engine = self.engine
         engine.start_day(self)
         for strategy in self.strategies:
@@ -138,6 +138,15 @@ class WomModel(DailyModel):
         if self._draws is None:
             self._draws = self._draw_source.day(self.t)
         return self._draws
+
+    @property
+    def chunk_bounds(self) -> np.ndarray:
+        """How per-consumer passes cut the consumers into chunks that run in parallel
+        (``[0, n]``: serially; see :mod:`sim.rules.kernels`)."""
+        chunks = getattr(self.engine, "chunks", None)
+        if chunks is None:
+            return np.array([0, self.graph.n], dtype=np.int64)
+        return chunks.consumers
 
     @property
     def draw_source(self) -> DrawSource:

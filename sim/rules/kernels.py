@@ -77,6 +77,34 @@ def gather(buffer, bounds, counts):
     return total
 
 
+# ----------------------------------------------------------------------------- levers
+
+@_jit
+def _reset_range(lo, hi, talk_multiplier, message_credibility, post_kind, loyalty_bonus,
+                 organic):
+    for i in range(lo, hi):
+        talk_multiplier[i] = 1.0
+        message_credibility[i] = 1.0
+        post_kind[i] = organic
+        loyalty_bonus[i] = 0.0
+
+
+@_par
+def _reset_chunks(bounds, *args):
+    for c in numba.prange(bounds.size - 1):
+        _reset_range(bounds[c], bounds[c + 1], *args)
+
+
+def reset_levers(bounds, talk_multiplier, message_credibility, post_kind, loyalty_bonus,
+                 organic):
+    """Neutral per-consumer levers: multipliers 1, organic posts, no loyalty bonus."""
+    args = (talk_multiplier, message_credibility, post_kind, loyalty_bonus, organic)
+    if bounds.size == 2:
+        _reset_range(bounds[0], bounds[1], *args)
+    else:
+        _reset_chunks(bounds, *args)
+
+
 # ------------------------------------------------------------------------------ 1. brand
 
 @_jit
@@ -246,6 +274,10 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
                   message_credibility, post_kind, susceptibility, hear, key, t, attention,
                   negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
                   persuader_kind, heard, heard_signal, newly, acc, reached):
+    for j in range(lo, hi):
+        heard[j] = False
+        heard_signal[j] = 0.0
+        newly[j] = False
     for s in range(senders.size):
         i = senders[s]
         cred = credibility[i] * message_credibility[i]
@@ -316,9 +348,9 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
     per reader (:data:`ACC_CLEAR` gives the fields), and ``reached`` an (n,) uint8 scratch;
     every row of ``acc`` must come in as :data:`ACC_CLEAR` and ``reached`` as 0, and both are
     left so. The delivery loop has no data-dependent branches and no dependency from one
-    delivery to the next (either would stall it on every random access). ``heard``,
-    ``heard_signal`` and ``newly`` must come in cleared (False / 0). Returns (readers reached by
-    a post, readers newly aware).
+    delivery to the next (either would stall it on every random access). Fills ``heard``,
+    ``heard_signal`` and ``newly`` (all entries). Returns (readers reached by a post, readers
+    newly aware).
     """
     args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
             post_kind, susceptibility, hear, key, t, attention, negativity_bias, persuasion,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.population import POST_ORGANIC
+from sim.rules.kernels import reset_levers
 
 
 @dataclass
@@ -44,14 +45,15 @@ class Levers:
     post_kind: np.ndarray
     loyalty_bonus: np.ndarray
 
-    def reset(self) -> None:
-        """Back to neutral, in place (the arrays are reused)."""
+    def reset(self, bounds: np.ndarray | None = None) -> None:
+        """Back to neutral, in place (the arrays are reused); ``bounds`` as in
+        :mod:`sim.rules.kernels` (chunks reset in parallel)."""
         self.extra_awareness = 0.0
         self.ads_tone = 0.0
-        self.talk_multiplier.fill(1.0)
-        self.message_credibility.fill(1.0)
-        self.post_kind.fill(POST_ORGANIC)
-        self.loyalty_bonus.fill(0.0)
+        if bounds is None:
+            bounds = np.array([0, self.talk_multiplier.size], dtype=np.int64)
+        reset_levers(bounds, self.talk_multiplier, self.message_credibility, self.post_kind,
+                     self.loyalty_bonus, POST_ORGANIC)
 
     @classmethod
     def neutral(cls, n: int) -> Levers:

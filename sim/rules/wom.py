@@ -194,9 +194,9 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     n = state.aware.size
     chunks = _chunks(chunks, n)
     posted, senders = posts(state, traits, draws, levers, p, day, chunks)
-    day.heard = day.array("heard", n, bool, zero=True)
-    day.heard_signal = day.array("heard_signal", n, np.float64, zero=True)
-    day.newly_aware_wom = day.array("newly_aware_wom", n, bool, zero=True)
+    day.heard = day.array("heard", n, bool)
+    day.heard_signal = day.array("heard_signal", n, np.float64)
+    day.newly_aware_wom = day.array("newly_aware_wom", n, bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,

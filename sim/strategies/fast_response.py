@@ -65,8 +65,8 @@ class FastResponseStrategy(Strategy):
         self.answered_until = np.full(model.graph.n, -1, dtype=np.int64)
 
     def brand_actions(self, model: WomModel) -> None:
-        kernels.scale_until(self.answered_until, model.t, model.levers.message_credibility,
-                            self.cfg.answer_credibility)
+        kernels.scale_until(model.chunk_bounds, self.answered_until, model.t,
+                            model.levers.message_credibility, self.cfg.answer_credibility)
 
     def after_experience(self, model: WomModel) -> None:
         cfg, t = self.cfg, model.t

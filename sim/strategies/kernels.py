@@ -10,35 +10,68 @@ import numba
 import numpy as np
 
 from sim.population import POST_ORGANIC, POST_REFERRAL
+from sim.rules.kernels import gather
 from sim.strategies.base import EPS
 
 _jit = numba.njit(cache=True, nogil=True)
+_par = numba.njit(cache=True, nogil=True, parallel=True)
 
 
 @_jit
-def enroll(customer, paid, cap, talk_multiplier, message_credibility, post_kind, talk_boost,
-           credibility, members):
-    """Enrol every customer paid less than ``cap``: ``talk_multiplier *= talk_boost``,
-    ``message_credibility *= credibility`` and organic posts become referrals, i.e. with
-    ``e = customer & (paid < cap)``: ``talk_multiplier[e] *= talk_boost`` (and so on). The
-    enrolled consumers' indices go, increasing, to the front of ``members``; returns how many."""
+def _enroll_range(lo, hi, customer, paid, cap, talk_multiplier, message_credibility, post_kind,
+                  talk_boost, credibility, members):
     count = 0
-    for i in range(customer.size):
+    for i in range(lo, hi):
         e = customer[i] and paid[i] < cap
         talk_multiplier[i] *= talk_boost if e else 1.0
         message_credibility[i] *= credibility if e else 1.0
         kind = post_kind[i]
         post_kind[i] = POST_REFERRAL if e and kind == POST_ORGANIC else kind
-        members[count] = i
+        members[lo + count] = i
         count += e
     return count
 
 
+@_par
+def _enroll_chunks(bounds, members, *args):
+    counts = np.zeros(bounds.size - 1, dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        counts[c] = _enroll_range(bounds[c], bounds[c + 1], *args, members)
+    return gather(members, bounds, counts)
+
+
+def enroll(bounds, customer, paid, cap, talk_multiplier, message_credibility, post_kind,
+           talk_boost, credibility, members):
+    """Enrol every customer paid less than ``cap``: ``talk_multiplier *= talk_boost``,
+    ``message_credibility *= credibility`` and organic posts become referrals, i.e. with
+    ``e = customer & (paid < cap)``: ``talk_multiplier[e] *= talk_boost`` (and so on). The
+    enrolled consumers' indices go, increasing, to the front of ``members``; returns how many.
+    ``bounds`` cuts the consumers into chunks run in parallel (:mod:`sim.rules.kernels`)."""
+    args = (customer, paid, cap, talk_multiplier, message_credibility, post_kind, talk_boost,
+            credibility)
+    if bounds.size == 2:
+        return _enroll_range(bounds[0], bounds[1], *args, members)
+    return _enroll_chunks(bounds, members, *args)
+
+
 @_jit
-def scale_until(until, t, values, factor):
-    """``values[until >= t] *= factor``."""
-    for i in range(until.size):
+def _scale_range(lo, hi, until, t, values, factor):
+    for i in range(lo, hi):
         values[i] *= factor if until[i] >= t else 1.0
+
+
+@_par
+def _scale_chunks(bounds, *args):
+    for c in numba.prange(bounds.size - 1):
+        _scale_range(bounds[c], bounds[c + 1], *args)
+
+
+def scale_until(bounds, until, t, values, factor):
+    """``values[until >= t] *= factor`` (``bounds`` as for :func:`enroll`)."""
+    if bounds.size == 2:
+        _scale_range(bounds[0], bounds[1], until, t, values, factor)
+    else:
+        _scale_chunks(bounds, until, t, values, factor)
 
 
 @_jit

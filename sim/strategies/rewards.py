@@ -61,9 +61,10 @@ class RewardsStrategy(Strategy):
         if not should_run:
             return
         cfg, levers = self.cfg, model.levers
-        count = kernels.enroll(model.state.customer, self.paid, cfg.cap_per_person,
-                               levers.talk_multiplier, levers.message_credibility,
-                               levers.post_kind, cfg.talk_boost, cfg.credibility, self._members)
+        count = kernels.enroll(model.chunk_bounds, model.state.customer, self.paid,
+                               cfg.cap_per_person, levers.talk_multiplier,
+                               levers.message_credibility, levers.post_kind, cfg.talk_boost,
+                               cfg.credibility, self._members)
         if cfg.points_per_day > 0:
             self._pay_points(model, self._members[:count].copy())
 
