@@ -53,12 +53,17 @@ def split_bounds(n: int, parts: int) -> np.ndarray:
     return np.linspace(0, n, parts + 1).round().astype(np.int64)
 
 
+#: in the talk phase, a reader costs about as much as this many of its ties (measured: ~14 ns a
+#: reader, ~2 ns a tie, at n = 10,000)
+READER_COST_IN_TIES = 6.0
+
+
 def split_bounds_by_degree(indptr: np.ndarray, parts: int) -> np.ndarray:
-    """``bounds`` cutting the consumers into ``parts`` chunks of (nearly) equal total degree
-    plus size: the work of the talk phase, where hubs receive the most posts."""
+    """``bounds`` cutting the consumers into ``parts`` chunks of (nearly) equal work in the talk
+    phase: ties (hubs receive the most posts) plus :data:`READER_COST_IN_TIES` per reader."""
     n = indptr.size - 1
     parts = max(1, min(int(parts), max(n, 1)))
-    work = indptr.astype(np.float64) + np.arange(n + 1)
+    work = indptr.astype(np.float64) + READER_COST_IN_TIES * np.arange(n + 1)
     cuts = np.searchsorted(work, np.linspace(0.0, work[-1], parts + 1)[1:-1])
     return np.concatenate([[0], cuts, [n]]).astype(np.int64)
 
