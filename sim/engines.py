@@ -34,10 +34,12 @@ class VectorizedEngine:
         model.day.buffers = self.buffers
 
     def brand(self, m: WomModel) -> None:
-        wom.brand(m.state, self.draws, m.levers, m.params, m.day, self.chunks)
+        """Phases 1 and 2 together (one parallel region)."""
+        wom.brand_and_experience(m.state, m.traits, self.draws, m.levers, m.params, m.day,
+                                 self.chunks)
 
     def experience(self, m: WomModel) -> None:
-        wom.experience(m.state, m.traits, self.draws, m.params, m.day, self.chunks)
+        """Already done in :meth:`brand`."""
 
     def talk(self, m: WomModel) -> None:
         wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch,

@@ -208,6 +208,28 @@ def experience(bounds, customer, use, noise, complain, keys, expectation, attitu
     return _experience_chunks(bounds, complainers, *args)
 
 
+@_par
+def _brand_experience_chunks(bounds, complainers, brand_args, experience_args):
+    counts = np.zeros((bounds.size - 1, 4), dtype=np.int64)
+    for c in numba.prange(bounds.size - 1):
+        lo, hi = bounds[c], bounds[c + 1]
+        counts[c, 0], counts[c, 1] = _brand_range(lo, hi, *brand_args)
+        counts[c, 2], counts[c, 3] = _experience_range(lo, hi, *experience_args, complainers)
+    n_complaints = gather(complainers, bounds, counts[:, 3].copy())
+    return counts[:, 0].sum(), counts[:, 1].sum(), counts[:, 2].sum(), n_complaints
+
+
+def brand_experience(bounds, brand_args, experience_args, complainers):
+    """:func:`brand` then :func:`experience` (their arguments but ``bounds`` and
+    ``complainers`` as tuples) in one parallel region: each chunk does both phases for its
+    consumers (no consumer's brand phase depends on another's experience). Returns (aware from
+    media, aware from ads, uses, complaints)."""
+    if bounds.size == 2:
+        return (*_brand_range(bounds[0], bounds[1], *brand_args),
+                *_experience_range(bounds[0], bounds[1], *experience_args, complainers))
+    return _brand_experience_chunks(bounds, complainers, brand_args, experience_args)
+
+
 # ------------------------------------------------------------------------------ 3. talk
 
 @_jit

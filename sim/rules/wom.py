@@ -101,17 +101,33 @@ def _chunks(chunks: Chunks | None, n: int) -> Chunks:
     return chunks if chunks is not None else Chunks.serial(n)
 
 
+def _brand_args(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig,
+                day: Day) -> tuple:
+    day.newly_aware_media = day.array("newly_aware_media", state.aware.size, bool)
+    return (state.aware, state.attitude, state.aware_via, state.last_news, draws.media,
+            draws.keys[MEDIA], day.t, p.media_awareness, levers.extra_awareness, p.media_tone,
+            levers.ads_tone, day.newly_aware_media)
+
+
+def _experience_args(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
+                     day: Day) -> tuple:
+    n = state.aware.size
+    day.used = day.array("used", n, bool)
+    day.satisfaction = day.array("satisfaction", n, np.float64)
+    day.complained = day.array("complained", n, bool)
+    return (state.customer, draws.use, draws.noise, draws.complain, draws.keys[USE:COMPLAIN + 1],
+            traits.expectation, state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
+            p.quality_noise, p.satisfaction_scale, p.experience_weight, p.complaint_threshold,
+            p.complaint_rate, day.used, day.satisfaction, day.complained)
+
+
 def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day,
           chunks: Chunks | None = None) -> None:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
     extra_awareness, attitude ads_tone) (kernel: :func:`kernels.brand`)."""
-    day.newly_aware_media = day.array("newly_aware_media", state.aware.size, bool)
-    n_media, n_ads = kernels.brand(
-        _chunks(chunks, state.aware.size).consumers, state.aware, state.attitude,
-        state.aware_via, state.last_news, draws.media, draws.keys[MEDIA], day.t,
-        p.media_awareness, levers.extra_awareness, p.media_tone, levers.ads_tone,
-        day.newly_aware_media)
+    n_media, n_ads = kernels.brand(_chunks(chunks, state.aware.size).consumers,
+                                   *_brand_args(state, draws, levers, p, day))
     day.counts["aware_from_media"] = n_media
     day.counts["aware_from_ads"] = n_ads
 
@@ -123,19 +139,26 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
     satisfaction_scale, -1, 1); attitude += experience_weight * (s - attitude); users with
     s <= -complaint_threshold complain w.p. complaint_rate (kernel: :func:`kernels.experience`)."""
     n = state.aware.size
-    day.used = day.array("used", n, bool)
-    day.satisfaction = day.array("satisfaction", n, np.float64)
-    day.complained = day.array("complained", n, bool)
     complainers = day.array("complainers", n, np.int64)
-    uses, complaints = kernels.experience(
-        _chunks(chunks, n).consumers, state.customer, draws.use, draws.noise, draws.complain,
-        draws.keys[USE:COMPLAIN + 1],
-        traits.expectation, state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
-        p.quality_noise, p.satisfaction_scale, p.experience_weight, p.complaint_threshold,
-        p.complaint_rate, day.used, day.satisfaction, day.complained, complainers)
+    uses, complaints = kernels.experience(_chunks(chunks, n).consumers,
+                                          *_experience_args(state, traits, draws, p, day),
+                                          complainers)
     day.complainers = complainers[:complaints]
     day.counts["uses"] = uses
     day.counts["complaints"] = complaints
+
+
+def brand_and_experience(state: State, traits: Traits, draws: DayDraws, levers: Levers,
+                         p: WomModelConfig, day: Day, chunks: Chunks | None = None) -> None:
+    """Phases 1 and 2 in one parallel region (each only touches each consumer's own state)."""
+    n = state.aware.size
+    complainers = day.array("complainers", n, np.int64)
+    n_media, n_ads, uses, complaints = kernels.brand_experience(
+        _chunks(chunks, n).consumers, _brand_args(state, draws, levers, p, day),
+        _experience_args(state, traits, draws, p, day), complainers)
+    day.complainers = complainers[:complaints]
+    day.counts.update(aware_from_media=n_media, aware_from_ads=n_ads, uses=uses,
+                      complaints=complaints)
 
 
 def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomModelConfig,
