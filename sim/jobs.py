@@ -34,15 +34,21 @@ def job_dirname(overrides: list[str] | Any) -> str:
     return name
 
 
+#: raised whenever the same config starts giving different results (2: counter-based draws), so
+#: that resuming a sweep redoes the jobs an older womsim ran instead of mixing the two
+RESULTS_REVISION = 2
+
+
 def config_hash(cfg: Any) -> str:
-    """SHA-256 of the resolved run config (without the ``hydra`` node, and without
-    ``threads``, which never changes results)."""
+    """SHA-256 of :data:`RESULTS_REVISION` and the resolved run config (without the ``hydra``
+    node, and without ``threads``, which never changes results)."""
     if OmegaConf.is_config(cfg):
         data = OmegaConf.to_container(cfg, resolve=True)
         data.pop("threads", None)
         text = OmegaConf.to_yaml(OmegaConf.create(data))
     else:
         text = repr(cfg)
+    text = f"results revision {RESULTS_REVISION}\n{text}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

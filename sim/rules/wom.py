@@ -62,16 +62,14 @@ class Day:
     #: the end-of-day state counts, when a phase already counted them (see ``snapshot``)
     end_counts: tuple | None = None
 
-    def array(self, name: str, n: int, dtype, zero: bool = False) -> np.ndarray:
-        """An array of ``n`` for ``name``: from ``buffers`` when reused (its content is left
-        over from an earlier day unless ``zero``), else newly allocated."""
+    def array(self, name: str, n: int, dtype) -> np.ndarray:
+        """An uninitialised array of ``n`` for ``name`` (the phase fills every entry): from
+        ``buffers`` when they are reused, else newly allocated."""
         if self.buffers is None:
-            return np.zeros(n, dtype=dtype) if zero else np.empty(n, dtype=dtype)
+            return np.empty(n, dtype=dtype)
         buf = self.buffers.get(name)
         if buf is None or buf.size != n or buf.dtype != dtype:
             buf = self.buffers[name] = np.empty(n, dtype=dtype)
-        if zero:
-            buf.fill(0)
         return buf
 
 
@@ -79,7 +77,7 @@ class Day:
 class Chunks:
     """How the kernels cut the consumers into chunks that run in parallel (see
     :mod:`sim.rules.kernels`): ``consumers`` into equal parts, ``readers`` into parts of equal
-    degree (for the talk phase). The results never depend on it."""
+    work in the talk phase (ties and readers). The results never depend on it."""
 
     consumers: np.ndarray
     readers: np.ndarray
@@ -223,11 +221,11 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
-        traits.credibility,
-        levers.message_credibility, levers.post_kind, traits.susceptibility, draws.hear,
-        draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion, state.aware,
-        state.attitude, state.last_news, state.aware_via, state.persuader, state.persuader_kind,
-        day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc, scratch.reached)
+        traits.credibility, levers.message_credibility, levers.post_kind, traits.susceptibility,
+        draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
+        state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
+        state.persuader_kind, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
+        scratch.reached)
     day.posted = posted
     day.posters = senders
     day.counts["aware_from_wom"] = n_new
@@ -244,11 +242,10 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
     buyers = day.array("buyers", n, np.int64)
     count = kernels.adoption(
         _chunks(chunks, n).consumers, state.aware, state.customer, state.churned, state.attitude,
-        draws.adopt,
-        draws.keys[ADOPT], day.t, p.max_purchase_rate, p.purchase_midpoint, p.purchase_slope,
-        p.initial_loyalty, state.persuader, state.persuader_kind, state.aware_via,
-        state.ever_customer, state.loyalty, state.last_news, state.source, state.converted_by,
-        day.bought, buyers)
+        draws.adopt, draws.keys[ADOPT], day.t, p.max_purchase_rate, p.purchase_midpoint,
+        p.purchase_slope, p.initial_loyalty, state.persuader, state.persuader_kind,
+        state.aware_via, state.ever_customer, state.loyalty, state.last_news, state.source,
+        state.converted_by, day.bought, buyers)
     day.buyers = buyers[:count]
     day.counts["purchases"] = count
 
