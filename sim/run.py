@@ -126,6 +126,7 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
         conversions = conversions_table(model)
     metrics.update(seed=int(cfg.seed), steps=int(cfg.steps), n=model.graph.n,
                    edges=model.graph.num_edges, graph=model.graph.name, engine=cfg.engine,
+                   threads=getattr(getattr(model, "engine", None), "threads", 1),
                    model=cfg.model.name, version=__version__, git_commit=git_commit())
     timeseries = pd.DataFrame(model.records, columns=list(columns))
     artifacts: dict = {}

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import numba
 import pandas as pd
 import pytest
 
@@ -31,6 +32,7 @@ def test_default_run_writes_all_outputs(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert METRIC_KEYS <= metrics.keys()
     assert metrics["seed"] == 3 and metrics["steps"] == 40 and metrics["n"] == 400
+    assert metrics["threads"] == numba.config.NUMBA_NUM_THREADS  # a single run: every core
     ts = pd.read_csv(out / "timeseries.csv")
     assert list(ts.columns) == list(TIMESERIES_COLUMNS) and len(ts) == 41
     assert (out / "timeseries.png").stat().st_size > 10_000

@@ -35,6 +35,8 @@ def test_sweep_records_failures_resumes_and_redoes_broken_jobs(tmp_path):
     rest = "graph.n=200,steps=15,output.plot=False,output.summary=False"
     assert good == [f"model.quality=0.7,{rest},seed=0", f"model.quality=0.7,{rest},seed=1"]
     assert bad == [f"model.quality=1.5,{rest},seed=0", f"model.quality=1.5,{rest},seed=1"]
+    for name in good:  # sweep jobs already run side by side: one thread each
+        assert json.loads((sweep / name / "metrics.json").read_text())["threads"] == 1
     error = json.loads((sweep / bad[0] / "error.json").read_text())
     assert error["type"] == "ConfigError" and "model.quality=1.5" in error["error"]
     assert "FAILED" in first.stderr and "[womsim 4/4]" in first.stdout + first.stderr
