@@ -40,10 +40,8 @@ def snapshot(model: WomModel) -> dict:
     if day is not None and day.end_counts is not None:  # counted by the last phase
         counted = day.end_counts
     else:
-        chunks = getattr(getattr(model, "engine", None), "chunks", None)
         counted = state_counts(s.aware, s.attitude, s.customer, s.ever_customer, s.churned,
-                               s.loyalty, model.params.promoter_threshold,
-                               chunks.consumers if chunks is not None else None)
+                               s.loyalty, model.params.promoter_threshold, model.chunk_bounds)
     aware, ever, customers, promoters, detractors, churned, loyalty_sum = counted
     counts = model.day.counts if model.day is not None else {}
     row = {

@@ -492,18 +492,13 @@ def _loyalty_chunks(bounds, counts, *args):
 
 def loyalty(bounds, customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
             satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left,
-            keep_attitude=1.0, aware=None, attitude=None, ever_customer=None, threshold=0.0,
-            counts=None):
+            keep_attitude, aware, attitude, ever_customer, threshold, counts):
     """Phase 5: move customers' loyalty, then churn the low ones; fills ``left``. Returns the
     number who left.
 
-    Optionally in the same pass: phase 6 (``attitude *= keep_attitude``) and, into ``counts``
-    (int64, shape (7,), added to), the end-of-day :func:`state_counts` in fixed point."""
-    if attitude is None:
-        attitude = np.zeros(customer.size)
-        aware = ever_customer = customer
-    if counts is None:
-        counts = np.zeros(0, dtype=np.int64)
+    In the same pass: phase 6 (``attitude *= keep_attitude``; 1.0 leaves attitudes as they are)
+    and, unless ``counts`` is empty, the end-of-day :func:`state_counts` added into ``counts``
+    (int64, shape (7,), loyalty in fixed point)."""
     args = (customer, loyalty_, satisfaction, heard_signal, loyalty_bonus, churn, key, t,
             satisfaction_loyalty, wom_loyalty, churn_threshold, churn_rate, churned, left,
             keep_attitude, aware, attitude, ever_customer, threshold)

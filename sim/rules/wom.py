@@ -255,12 +255,18 @@ def loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, da
     """Phase 5: loyalty += satisfaction_loyalty * satisfaction + wom_loyalty * heard signal
     + loyalty_bonus (customers, clipped to [0, 1]); customers below churn_threshold leave
     w.p. churn_rate (kernel: :func:`kernels.loyalty`)."""
+    _loyalty(state, draws, levers, p, day, chunks, 1.0, np.zeros(0, dtype=np.int64))
+
+
+def _loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day,
+             chunks: Chunks | None, keep_attitude: float, counts: np.ndarray) -> None:
     day.churned = day.array("churned", state.aware.size, bool)
     day.counts["churns"] = kernels.loyalty(
         _chunks(chunks, state.aware.size).consumers, state.customer, state.loyalty,
-        day.satisfaction, day.heard_signal, levers.loyalty_bonus,
-        draws.churn, draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty,
-        p.churn_threshold, p.churn_rate, state.churned, day.churned)
+        day.satisfaction, day.heard_signal, levers.loyalty_bonus, draws.churn,
+        draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty, p.churn_threshold,
+        p.churn_rate, state.churned, day.churned, keep_attitude, state.aware, state.attitude,
+        state.ever_customer, p.promoter_threshold, counts)
 
 
 def forgetting(state: State, p: WomModelConfig) -> None:
@@ -274,11 +280,5 @@ def loyalty_and_forgetting(state: State, draws: DayDraws, levers: Levers, p: Wom
     state), counting the end-of-day state on the way into ``day.end_counts`` (the tuple of
     :func:`kernels.state_counts`)."""
     counts = np.zeros(7, dtype=np.int64)
-    day.churned = day.array("churned", state.aware.size, bool)
-    day.counts["churns"] = kernels.loyalty(
-        _chunks(chunks, state.aware.size).consumers, state.customer, state.loyalty,
-        day.satisfaction, day.heard_signal, levers.loyalty_bonus, draws.churn,
-        draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty, p.churn_threshold,
-        p.churn_rate, state.churned, day.churned, 1.0 - p.attitude_decay, state.aware,
-        state.attitude, state.ever_customer, p.promoter_threshold, counts)
+    _loyalty(state, draws, levers, p, day, chunks, 1.0 - p.attitude_decay, counts)
     day.end_counts = kernels.counts_tuple(counts)
