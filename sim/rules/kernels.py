@@ -87,7 +87,7 @@ def gather(buffer, bounds, counts):
 @_jit
 def _reset_range(lo, hi, talk_multiplier, message_credibility, post_kind, loyalty_bonus,
                  organic):
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         talk_multiplier[i] = 1.0
         message_credibility[i] = 1.0
         post_kind[i] = organic
@@ -117,7 +117,7 @@ def _brand_range(lo, hi, aware, attitude, aware_via, last_news, media, key, t, m
                  extra_awareness, media_tone, ads_tone, newly):
     n_media = n_ads = 0
     total = media_awareness + extra_awareness
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         newly[i] = False
         if aware[i]:
             continue
@@ -165,7 +165,7 @@ def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation,
                       experience_weight, complaint_threshold, complaint_rate, used,
                       satisfaction, complained, complainers):
     n_used = n_complaints = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         used[i] = False
         satisfaction[i] = 0.0
         complained[i] = False
@@ -248,7 +248,7 @@ def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news
                  talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
                  negativity_bias, posted, senders):
     n_posts = n_neg = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         a = attitude[i]
         sign = np.int64(a >= promoter_threshold) - np.int64(a <= -promoter_threshold)
         age = t - np.int64(last_news[i])
@@ -301,7 +301,7 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
                   message_credibility, post_kind, susceptibility, hear, key, t, attention,
                   negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
                   persuader_kind, heard, heard_signal, newly, acc, reached):
-    for j in range(lo, hi):
+    for j in range(np.uint64(lo), np.uint64(hi)):
         heard[j] = False
         heard_signal[j] = 0.0
         newly[j] = False
@@ -326,7 +326,7 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
             acc[r + 2 + side] += score
             k += 1
     count = n_new = 0
-    for j in range(lo, hi):
+    for j in range(np.uint64(lo), np.uint64(hi)):
         if not reached[j]:
             continue
         reached[j] = 0
@@ -396,7 +396,7 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
                     persuader, persuader_kind, aware_via, ever_customer, loyalty_, last_news,
                     source, converted_by, bought, buyers):
     count = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         bought[i] = False
         if aware[i] and not customer[i] and not churned[i]:
             prob = max_purchase_rate / (
@@ -458,7 +458,7 @@ def _loyalty_range(lo, hi, customer, loyalty_, satisfaction, heard_signal, loyal
                    churned, left, keep_attitude, aware, attitude, ever_customer, threshold,
                    counts):
     n_left = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         left[i] = False
         if customer[i]:
             change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
@@ -521,7 +521,7 @@ def _count_range(lo, hi, aware, attitude, customer, ever_customer, churned, loya
     promoters, detractors, churned, and customers' loyalty in units of 1 / LOYALTY_UNIT."""
     n_aware = n_ever = n_customers = n_promoters = n_detractors = n_churned = 0
     loyalty_sum = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         is_aware = np.int64(aware[i])
         n_aware += is_aware
         n_promoters += is_aware & np.int64(attitude[i] >= threshold)

@@ -21,7 +21,7 @@ _par = numba.njit(cache=True, nogil=True, parallel=True)
 def _enroll_range(lo, hi, customer, paid, cap, talk_multiplier, message_credibility, post_kind,
                   talk_boost, credibility, members):
     count = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         e = customer[i] and paid[i] < cap
         talk_multiplier[i] *= talk_boost if e else 1.0
         message_credibility[i] *= credibility if e else 1.0
@@ -56,7 +56,7 @@ def enroll(bounds, customer, paid, cap, talk_multiplier, message_credibility, po
 
 @_jit
 def _scale_range(lo, hi, until, t, values, factor):
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):
         values[i] *= factor if until[i] >= t else 1.0
 
 
