@@ -45,6 +45,8 @@ _FROM_ADS = SOURCE_CODES["from_ads"]
 _ORGANIC = SOURCE_CODES["organic"]
 _FROM_KOL = SOURCE_CODES["from_kol"]
 _FROM_REFERRAL = SOURCE_CODES["from_referral"]
+# unsigned offsets: index arithmetic in uint64 skips numba's negative-index wraparound
+_ONE, _TWO, _FOUR, _FIVE, _SIX, _EIGHT = (np.uint64(v) for v in (1, 2, 4, 5, 6, 8))
 
 
 def split_bounds(n: int, parts: int) -> np.ndarray:
@@ -301,30 +303,34 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
                   message_credibility, post_kind, susceptibility, hear, key, t, attention,
                   negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
                   persuader_kind, heard, heard_signal, newly, acc, reached):
-    for j in range(np.uint64(lo), np.uint64(hi)):
+    last = np.uint64(hi)
+    for j in range(np.uint64(lo), last):
         heard[j] = False
         heard_signal[j] = 0.0
         newly[j] = False
     for s in range(senders.size):
-        i = senders[s]
+        i = np.uint64(senders[s])
         cred = credibility[i] * message_credibility[i]
-        side = 0 if posted[i] > 0 else 1
+        side = np.uint64(0 if posted[i] > 0 else 1)
         sender = i + 1.0
-        start, end = indptr[i], indptr[i + 1]
-        k = start if lo == 0 else start + np.searchsorted(indices[start:end], lo)
-        while k < end and indices[k] < hi:
-            j = indices[k]
+        start, end = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
+        if lo != 0:
+            start += np.uint64(np.searchsorted(indices[start:end], lo))
+        for k in range(start, end):
+            j = np.uint64(indices[k])
+            if j >= last:
+                break
             w = np.float64(weights[k])
-            r = 8 * j
+            r = _EIGHT * j
             reached[j] = 1
             score = w * cred
-            better = score > acc[r + 5]
-            acc[r + 6] = sender if better else acc[r + 6]
-            acc[r + 5] = score if better else acc[r + 5]
-            acc[r + 4] *= 1.0 - min(attention * w, MAX_READ_PROB)
+            best = acc[r + _FIVE]
+            better = score > best
+            acc[r + _SIX] = sender if better else acc[r + _SIX]
+            acc[r + _FIVE] = score if better else best
+            acc[r + _FOUR] *= 1.0 - min(attention * w, MAX_READ_PROB)
             acc[r + side] += w
-            acc[r + 2 + side] += score
-            k += 1
+            acc[r + _TWO + side] += score
     count = n_new = 0
     for j in range(np.uint64(lo), np.uint64(hi)):
         if not reached[j]:
