@@ -46,7 +46,7 @@ _ORGANIC = SOURCE_CODES["organic"]
 _FROM_KOL = SOURCE_CODES["from_kol"]
 _FROM_REFERRAL = SOURCE_CODES["from_referral"]
 # unsigned offsets: index arithmetic in uint64 skips numba's negative-index wraparound
-_ONE, _TWO, _FOUR, _FIVE, _SIX, _EIGHT = (np.uint64(v) for v in (1, 2, 4, 5, 6, 8))
+_ONE, _TWO, _THREE, _FOUR, _FIVE, _SIX, _EIGHT = (np.uint64(v) for v in (1, 2, 3, 4, 5, 6, 8))
 
 
 def split_bounds(n: int, parts: int) -> np.ndarray:
@@ -302,12 +302,8 @@ ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
                   message_credibility, post_kind, susceptibility, hear, key, t, attention,
                   negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                  persuader_kind, heard, heard_signal, newly, acc, reached):
+                  persuader_kind, heard, heard_signal, newly, acc):
     last = np.uint64(hi)
-    for j in range(np.uint64(lo), last):
-        heard[j] = False
-        heard_signal[j] = 0.0
-        newly[j] = False
     for s in range(senders.size):
         i = np.uint64(senders[s])
         cred = credibility[i] * message_credibility[i]
@@ -322,7 +318,6 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
                 break
             w = np.float64(weights[k])
             r = _EIGHT * j
-            reached[j] = 1
             score = w * cred
             best = acc[r + _FIVE]
             better = score > best
@@ -332,17 +327,19 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
             acc[r + side] += w
             acc[r + _TWO + side] += score
     count = n_new = 0
-    for j in range(np.uint64(lo), np.uint64(hi)):
-        if not reached[j]:
+    for j in range(np.uint64(lo), last):
+        heard[j] = False
+        heard_signal[j] = 0.0
+        newly[j] = False
+        r = _EIGHT * j
+        if acc[r + _SIX] == 0.0:  # no post reached j (the first delivery sets a sender)
             continue
-        reached[j] = 0
         count += 1
-        r = 8 * j
-        total = acc[r] + negativity_bias * acc[r + 1]
-        if total > 0 and draw(hear, key, t, j) < 1.0 - acc[r + 4]:
-            signal = (acc[r + 2] - negativity_bias * acc[r + 3]) / total
+        total = acc[r] + negativity_bias * acc[r + _ONE]
+        if total > 0 and draw(hear, key, t, j) < 1.0 - acc[r + _FOUR]:
+            signal = (acc[r + _TWO] - negativity_bias * acc[r + _THREE]) / total
             pull = susceptibility[j] * -math.expm1(-persuasion * total)
-            best = np.int64(acc[r + 6]) - 1
+            best = np.uint64(acc[r + _SIX]) - _ONE
             heard[j] = True
             heard_signal[j] = signal
             if not aware[j]:
@@ -355,7 +352,7 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
             attitude[j] += pull * (signal - attitude[j])
             last_news[j] = t
         for q in range(8):
-            acc[r + q] = ACC_CLEAR[q]
+            acc[r + np.uint64(q)] = ACC_CLEAR[q]
     return count, n_new
 
 
@@ -370,7 +367,7 @@ def _listen_chunks(bounds, *args):
 def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
                 message_credibility, post_kind, susceptibility, hear, key, t, attention,
                 negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                persuader_kind, heard, heard_signal, newly, acc, reached):
+                persuader_kind, heard, heard_signal, newly, acc):
     """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
     is symmetric), so the cost is the number of deliveries, not of ties.
 
@@ -378,17 +375,19 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
     order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
     neighbours. A chunk of readers ``[lo, hi)`` takes from every poster's (sorted) row just the
     span of its readers. ``acc`` is a flat float64 scratch array of 8 n entries, one 64-byte row
-    per reader (:data:`ACC_CLEAR` gives the fields), and ``reached`` an (n,) uint8 scratch;
-    every row of ``acc`` must come in as :data:`ACC_CLEAR` and ``reached`` as 0, and both are
-    left so. The delivery loop has no data-dependent branches and no dependency from one
-    delivery to the next (either would stall it on every random access). Fills ``heard``,
+    per reader (:data:`ACC_CLEAR` gives the fields); every row must come in as
+    :data:`ACC_CLEAR`, and is left so. A reader was reached when its row names a sender (the
+    first delivery always does: scores ``w * credibility`` are >= 0, the clear row's best is
+    -1). The delivery loop has no data-dependent branches and no dependency from one delivery
+    to the next (either would stall it on every random access); indices are unsigned, which
+    spares numba's negative-index wraparound on every access. Fills ``heard``,
     ``heard_signal`` and ``newly`` (all entries). Returns (readers reached by a post, readers
     newly aware).
     """
     args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
             post_kind, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
             aware, attitude, last_news, aware_via, persuader, persuader_kind, heard,
-            heard_signal, newly, acc, reached)
+            heard_signal, newly, acc)
     if bounds.size == 2:
         return _listen_range(bounds[0], bounds[1], *args)
     return _listen_chunks(bounds, *args)

@@ -183,15 +183,14 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
 
 
 class TalkScratch:
-    """Buffers the talk kernel accumulates into (cleared again by the kernel after each day):
-    one 64-byte, cache-line-aligned row of accumulators per reader, and a flag per reader."""
+    """The buffer the talk kernel accumulates into (cleared again by the kernel after each day):
+    one 64-byte, cache-line-aligned row of accumulators per reader."""
 
     def __init__(self, n: int):
         raw = np.empty(n * 8 + 8)
         skip = (-raw.ctypes.data % 64) // 8
         self.acc = raw[skip:skip + n * 8]
         self.acc.reshape(n, 8)[:] = kernels.ACC_CLEAR
-        self.reached = np.zeros(n, dtype=np.uint8)
 
 
 def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
@@ -224,8 +223,7 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
         traits.credibility, levers.message_credibility, levers.post_kind, traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
-        state.persuader_kind, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
-        scratch.reached)
+        state.persuader_kind, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc)
     day.posted = posted
     day.posters = senders
     day.counts["aware_from_wom"] = n_new
