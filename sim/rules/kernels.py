@@ -249,22 +249,24 @@ def _fresh_by_age(t, news_memory):
 def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news, talkativeness,
                  talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
                  negativity_bias, posted, senders):
-    n_posts = n_neg = 0
-    for i in range(np.uint64(lo), np.uint64(hi)):
+    n_posts = n_neg = np.uint64(0)
+    first = np.uint64(lo)
+    for i in range(first, np.uint64(hi)):
         a = attitude[i]
         sign = np.int64(a >= promoter_threshold) - np.int64(a <= -promoter_threshold)
-        age = t - np.int64(last_news[i])
-        fresh = fresh_by_age[age if last_news[i] != NEVER else t + 1]
+        # age t - last_news, which is t + 1 (the table's 0) for NEVER = -1
+        fresh = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]
         prob = talkativeness[i] * fresh * talk_multiplier[i]
         prob *= 1.0 if ever_customer[i] else hearsay_talk
         prob *= negativity_bias if sign < 0 else 1.0
-        post = sign if aware[i] and draw(talk, key, t, i) < min(1.0, prob) else 0
+        u = draw(talk, key, t, i)
+        post = sign if aware[i] & (u < min(1.0, prob)) else 0
         post = -1 if complained[i] else post
         posted[i] = post
-        senders[lo + n_posts] = i
-        n_posts += post != 0
-        n_neg += post < 0
-    return n_posts, n_neg
+        senders[first + n_posts] = i
+        n_posts += np.uint64(post != 0)
+        n_neg += np.uint64(post < 0)
+    return np.int64(n_posts), np.int64(n_neg)
 
 
 @_par
