@@ -166,25 +166,32 @@ def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation,
                       last_news, t, usage_rate, quality, quality_noise, satisfaction_scale,
                       experience_weight, complaint_threshold, complaint_rate, used,
                       satisfaction, complained, complainers):
-    n_used = n_complaints = 0
-    for i in range(np.uint64(lo), np.uint64(hi)):
-        used[i] = False
+    # pass 1, branch-free: who uses the product today (the users' list goes to the front of
+    # ``complainers``, which pass 2 overwrites from the front, never ahead of its reading)
+    first = np.uint64(lo)
+    n_used = np.uint64(0)
+    for i in range(first, np.uint64(hi)):
+        use_it = customer[i] & (draw(use, keys[0], t, i) < usage_rate)
+        used[i] = use_it
         satisfaction[i] = 0.0
         complained[i] = False
-        if customer[i] and draw(use, keys[0], t, i) < usage_rate:
-            z = draw_normal(noise, keys[1], t, i)
-            felt = min(1.0, max(0.0, quality + quality_noise * z))
-            s = min(1.0, max(-1.0, (felt - expectation[i]) / satisfaction_scale))
-            used[i] = True
-            satisfaction[i] = s
-            n_used += 1
-            if s <= -complaint_threshold and draw(complain, keys[2], t, i) < complaint_rate:
-                complained[i] = True
-                complainers[lo + n_complaints] = i
-                n_complaints += 1
-            attitude[i] += experience_weight * (s - attitude[i])
-            last_news[i] = t
-    return n_used, n_complaints
+        complainers[first + n_used] = i
+        n_used += np.uint64(use_it)
+    # pass 2: the users only
+    n_complaints = np.uint64(0)
+    for k in range(first, first + n_used):
+        i = np.uint64(complainers[k])
+        z = draw_normal(noise, keys[1], t, i)
+        felt = min(1.0, max(0.0, quality + quality_noise * z))
+        s = min(1.0, max(-1.0, (felt - expectation[i]) / satisfaction_scale))
+        satisfaction[i] = s
+        if s <= -complaint_threshold and draw(complain, keys[2], t, i) < complaint_rate:
+            complained[i] = True
+            complainers[first + n_complaints] = i
+            n_complaints += np.uint64(1)
+        attitude[i] += experience_weight * (s - attitude[i])
+        last_news[i] = t
+    return np.int64(n_used), np.int64(n_complaints)
 
 
 @_par
