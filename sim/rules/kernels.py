@@ -409,16 +409,17 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
                     max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty,
                     persuader, persuader_kind, aware_via, ever_customer, loyalty_, last_news,
                     source, converted_by, bought, buyers):
-    count = 0
-    for i in range(np.uint64(lo), np.uint64(hi)):
+    first = np.uint64(lo)
+    count = np.uint64(0)
+    for i in range(first, np.uint64(hi)):
         bought[i] = False
         if aware[i] and not customer[i] and not churned[i]:
             prob = max_purchase_rate / (
                 1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
             if draw(adopt, key, t, i) < prob:
                 bought[i] = True
-                buyers[lo + count] = i
-                count += 1
+                buyers[first + count] = i
+                count += np.uint64(1)
                 kind = persuader_kind[i]
                 if kind == POST_ORGANIC:
                     source[i] = _ORGANIC
@@ -435,7 +436,7 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
                 ever_customer[i] = True
                 loyalty_[i] = initial_loyalty
                 last_news[i] = t
-    return count
+    return np.int64(count)
 
 
 @_par
