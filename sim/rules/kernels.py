@@ -243,12 +243,12 @@ def brand_experience(bounds, brand_args, experience_args, complainers):
 
 @_jit
 def _fresh_by_age(t, news_memory):
-    """exp(-age / news_memory) for ages 0..t (the same values as computed singly), and 0 at
-    index t + 1 for consumers who never had news."""
-    fresh = np.empty(t + 2)
+    """exp(-age / news_memory) at index ``age`` for ages 0..t (the same values as computed
+    singly), and 0 beyond, up to index t - NEVER: consumers who never had news (last_news ==
+    NEVER < 0) look up index t - NEVER."""
+    fresh = np.zeros(t + 1 - NEVER)
     for age in range(t + 1):
         fresh[age] = math.exp(-age / news_memory)
-    fresh[t + 1] = 0.0
     return fresh
 
 
@@ -261,8 +261,7 @@ def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news
     for i in range(first, np.uint64(hi)):
         a = attitude[i]
         sign = np.int64(a >= promoter_threshold) - np.int64(a <= -promoter_threshold)
-        # age t - last_news, which is t + 1 (the table's 0) for NEVER = -1
-        fresh = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]
+        fresh = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]  # 0 for NEVER
         prob = talkativeness[i] * fresh * talk_multiplier[i]
         prob *= 1.0 if ever_customer[i] else hearsay_talk
         prob *= negativity_bias if sign < 0 else 1.0
@@ -311,7 +310,7 @@ ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
                   message_credibility, post_kind, susceptibility, hear, key, t, attention,
                   negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                  persuader_kind, heard, heard_signal, newly, acc):
+                  persuader_kind, heard, heard_signal, newly, acc, readers, reads):
     last = np.uint64(hi)
     for s in range(senders.size):
         i = np.uint64(senders[s])
@@ -335,33 +334,49 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
             acc[r + _FOUR] *= 1.0 - min(attention * w, MAX_READ_PROB)
             acc[r + side] += w
             acc[r + _TWO + side] += score
-    count = n_new = 0
-    for j in range(np.uint64(lo), last):
-        heard[j] = False
+    # pass 1 over every reader, without data-dependent branches: who reads today; the readers
+    # and what pass 2 needs of their rows go to the front of [lo, hi) of ``readers`` and
+    # ``reads``, and every row is cleared
+    first = np.uint64(lo)
+    m = np.uint64(0)
+    count = 0
+    for j in range(first, last):
+        r = _EIGHT * j
+        total = acc[r] + negativity_bias * acc[r + _ONE]
+        best = acc[r + _SIX]
+        reached = best != 0.0  # the first delivery always names a sender
+        read = reached & (total > 0) & (draw(hear, key, t, j) < 1.0 - acc[r + _FOUR])
+        heard[j] = read
         heard_signal[j] = 0.0
         newly[j] = False
-        r = _EIGHT * j
-        if acc[r + _SIX] == 0.0:  # no post reached j (the first delivery sets a sender)
-            continue
-        count += 1
-        total = acc[r] + negativity_bias * acc[r + _ONE]
-        if total > 0 and draw(hear, key, t, j) < 1.0 - acc[r + _FOUR]:
-            signal = (acc[r + _TWO] - negativity_bias * acc[r + _THREE]) / total
-            pull = susceptibility[j] * -math.expm1(-persuasion * total)
-            best = np.uint64(acc[r + _SIX]) - _ONE
-            heard[j] = True
-            heard_signal[j] = signal
-            if not aware[j]:
-                newly[j] = True
-                aware_via[j] = VIA_WOM
-                n_new += 1
-            persuader[j] = best
-            persuader_kind[j] = post_kind[best]
-            aware[j] = True
-            attitude[j] += pull * (signal - attitude[j])
-            last_news[j] = t
-        for q in range(8):
-            acc[r + np.uint64(q)] = ACC_CLEAR[q]
+        q = _THREE * (first + m)
+        readers[first + m] = j
+        reads[q] = total
+        reads[q + _ONE] = acc[r + _TWO] - negativity_bias * acc[r + _THREE]
+        reads[q + _TWO] = best
+        m += np.uint64(read)
+        count += reached
+        for f in range(8):
+            acc[r + np.uint64(f)] = ACC_CLEAR[f]
+    # pass 2 over the readers who read
+    n_new = 0
+    for k in range(first, first + m):
+        j = np.uint64(readers[k])
+        q = _THREE * k
+        total = reads[q]
+        signal = reads[q + _ONE] / total
+        pull = susceptibility[j] * -math.expm1(-persuasion * total)
+        best = np.uint64(reads[q + _TWO]) - _ONE
+        heard_signal[j] = signal
+        if not aware[j]:
+            newly[j] = True
+            aware_via[j] = VIA_WOM
+            n_new += 1
+        persuader[j] = best
+        persuader_kind[j] = post_kind[best]
+        aware[j] = True
+        attitude[j] += pull * (signal - attitude[j])
+        last_news[j] = t
     return count, n_new
 
 
@@ -376,7 +391,7 @@ def _listen_chunks(bounds, *args):
 def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
                 message_credibility, post_kind, susceptibility, hear, key, t, attention,
                 negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                persuader_kind, heard, heard_signal, newly, acc):
+                persuader_kind, heard, heard_signal, newly, acc, readers, reads):
     """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
     is symmetric), so the cost is the number of deliveries, not of ties.
 
@@ -389,14 +404,17 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
     first delivery always does: scores ``w * credibility`` are >= 0, the clear row's best is
     -1). The delivery loop has no data-dependent branches and no dependency from one delivery
     to the next (either would stall it on every random access); indices are unsigned, which
-    spares numba's negative-index wraparound on every access. Fills ``heard``,
-    ``heard_signal`` and ``newly`` (all entries). Returns (readers reached by a post, readers
-    newly aware).
+    spares numba's negative-index wraparound on every access. Then a pass over all readers
+    decides, again without branches, who reads (``readers``, uint32 of n, and ``reads``, float64
+    of 3 n, are scratch for the list), and a last pass updates just those who read: a reader
+    reads with probability 1 - P(miss), about half the time, so a branch there would be
+    mispredicted on every other reader. Fills ``heard``, ``heard_signal`` and ``newly`` (all
+    entries). Returns (readers reached by a post, readers newly aware).
     """
     args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
             post_kind, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
             aware, attitude, last_news, aware_via, persuader, persuader_kind, heard,
-            heard_signal, newly, acc)
+            heard_signal, newly, acc, readers, reads)
     if bounds.size == 2:
         return _listen_range(bounds[0], bounds[1], *args)
     return _listen_chunks(bounds, *args)

@@ -183,14 +183,18 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
 
 
 class TalkScratch:
-    """The buffer the talk kernel accumulates into (cleared again by the kernel after each day):
-    one 64-byte, cache-line-aligned row of accumulators per reader."""
+    """Buffers of the talk kernel (:func:`kernels.listen_push`): ``acc``, one 64-byte,
+    cache-line-aligned row of accumulators per reader (cleared again by the kernel after each
+    day), and ``readers`` (uint32) and ``reads`` (three float64 per reader) for the list of
+    today's readers."""
 
     def __init__(self, n: int):
         raw = np.empty(n * 8 + 8)
         skip = (-raw.ctypes.data % 64) // 8
         self.acc = raw[skip:skip + n * 8]
         self.acc.reshape(n, 8)[:] = kernels.ACC_CLEAR
+        self.readers = np.empty(n, dtype=np.uint32)
+        self.reads = np.empty(3 * n)
 
 
 def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
@@ -223,7 +227,8 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
         traits.credibility, levers.message_credibility, levers.post_kind, traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
-        state.persuader_kind, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc)
+        state.persuader_kind, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
+        scratch.readers, scratch.reads)
     day.posted = posted
     day.posters = senders
     day.counts["aware_from_wom"] = n_new
