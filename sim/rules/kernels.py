@@ -427,33 +427,40 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
                     max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty,
                     persuader, persuader_kind, aware_via, ever_customer, loyalty_, last_news,
                     source, converted_by, bought, buyers):
+    # pass 1, branch-free: who may buy (listed at the front of ``buyers``, which pass 2
+    # overwrites from the front, never ahead of its reading)
     first = np.uint64(lo)
-    count = np.uint64(0)
+    n_eligible = np.uint64(0)
     for i in range(first, np.uint64(hi)):
         bought[i] = False
-        if aware[i] and not customer[i] and not churned[i]:
-            prob = max_purchase_rate / (
-                1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
-            if draw(adopt, key, t, i) < prob:
-                bought[i] = True
-                buyers[first + count] = i
-                count += np.uint64(1)
-                kind = persuader_kind[i]
-                if kind == POST_ORGANIC:
-                    source[i] = _ORGANIC
-                elif kind == POST_KOL:
-                    source[i] = _FROM_KOL
-                elif kind == POST_REFERRAL:
-                    source[i] = _FROM_REFERRAL
-                elif aware_via[i] == VIA_ADS:
-                    source[i] = _FROM_ADS
-                else:
-                    source[i] = _FROM_MEDIA
-                converted_by[i] = persuader[i]
-                customer[i] = True
-                ever_customer[i] = True
-                loyalty_[i] = initial_loyalty
-                last_news[i] = t
+        buyers[first + n_eligible] = i
+        n_eligible += np.uint64(aware[i] & (not customer[i]) & (not churned[i]))
+    # pass 2: those who may buy
+    count = np.uint64(0)
+    for k in range(first, first + n_eligible):
+        i = np.uint64(buyers[k])
+        prob = max_purchase_rate / (
+            1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
+        if draw(adopt, key, t, i) < prob:
+            bought[i] = True
+            buyers[first + count] = i
+            count += np.uint64(1)
+            kind = persuader_kind[i]
+            if kind == POST_ORGANIC:
+                source[i] = _ORGANIC
+            elif kind == POST_KOL:
+                source[i] = _FROM_KOL
+            elif kind == POST_REFERRAL:
+                source[i] = _FROM_REFERRAL
+            elif aware_via[i] == VIA_ADS:
+                source[i] = _FROM_ADS
+            else:
+                source[i] = _FROM_MEDIA
+            converted_by[i] = persuader[i]
+            customer[i] = True
+            ever_customer[i] = True
+            loyalty_[i] = initial_loyalty
+            last_news[i] = t
     return np.int64(count)
 
 
@@ -492,19 +499,21 @@ def _loyalty_range(lo, hi, customer, loyalty_, satisfaction, heard_signal, loyal
                    counts):
     n_left = 0
     for i in range(np.uint64(lo), np.uint64(hi)):
-        left[i] = False
-        if customer[i]:
-            change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
-                      + loyalty_bonus[i])
-            value = min(1.0, max(0.0, loyalty_[i] + change))
-            if value < churn_threshold and draw(churn, key, t, i) < churn_rate:
-                customer[i] = False
-                churned[i] = True
-                loyalty_[i] = 0.0
-                left[i] = True
-                n_left += 1
-            else:
-                loyalty_[i] = value
+        # computed for everyone and kept for customers (a branch on ``customer`` would be
+        # mispredicted while customers are neither few nor most)
+        is_customer = customer[i]
+        old = loyalty_[i]
+        change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
+                  + loyalty_bonus[i])
+        value = min(1.0, max(0.0, old + change))
+        leave = False
+        if is_customer & (value < churn_threshold):
+            leave = draw(churn, key, t, i) < churn_rate
+        left[i] = leave
+        customer[i] = is_customer & (not leave)
+        churned[i] = churned[i] | leave
+        loyalty_[i] = 0.0 if leave else (value if is_customer else old)
+        n_left += leave
         attitude[i] *= keep_attitude
     if counts.size:
         _count_range(lo, hi, aware, attitude, customer, ever_customer, churned, loyalty_,
