@@ -47,6 +47,9 @@ _FROM_KOL = SOURCE_CODES["from_kol"]
 _FROM_REFERRAL = SOURCE_CODES["from_referral"]
 # unsigned offsets: index arithmetic in uint64 skips numba's negative-index wraparound
 _ONE, _TWO, _THREE, _FOUR, _FIVE, _SIX, _EIGHT = (np.uint64(v) for v in (1, 2, 3, 4, 5, 6, 8))
+#: consumers per block in kernels that split a block's work into a lookup loop and a loop the
+#: compiler vectorises
+_BLOCK = np.uint64(512)
 
 
 def split_bounds(n: int, parts: int) -> np.ndarray:
@@ -256,19 +259,27 @@ def _fresh_by_age(t, news_memory):
 def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news, talkativeness,
                  talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
                  negativity_bias, posted, senders):
+    first, last = np.uint64(lo), np.uint64(hi)
+    # decide every post, a block at a time: first look up the block's freshness, then decide
+    # (a loop with no lookups, branches or lists, which the compiler vectorises)
+    fresh = np.empty(_BLOCK)
+    for start in range(first, last, _BLOCK):
+        stop = min(start + _BLOCK, last)
+        for i in range(start, stop):
+            fresh[i - start] = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]  # 0: NEVER
+        for i in range(start, stop):
+            a = attitude[i]
+            sign = np.int8(a >= promoter_threshold) - np.int8(a <= -promoter_threshold)
+            prob = talkativeness[i] * fresh[i - start] * talk_multiplier[i]
+            prob *= 1.0 if ever_customer[i] else hearsay_talk
+            prob *= negativity_bias if sign < 0 else 1.0
+            u = draw(talk, key, t, i)
+            post = sign if aware[i] & (u < min(1.0, prob)) else np.int8(0)
+            posted[i] = np.int8(-1) if complained[i] else post
+    # then list the posters
     n_posts = n_neg = np.uint64(0)
-    first = np.uint64(lo)
-    for i in range(first, np.uint64(hi)):
-        a = attitude[i]
-        sign = np.int64(a >= promoter_threshold) - np.int64(a <= -promoter_threshold)
-        fresh = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]  # 0 for NEVER
-        prob = talkativeness[i] * fresh * talk_multiplier[i]
-        prob *= 1.0 if ever_customer[i] else hearsay_talk
-        prob *= negativity_bias if sign < 0 else 1.0
-        u = draw(talk, key, t, i)
-        post = sign if aware[i] & (u < min(1.0, prob)) else 0
-        post = -1 if complained[i] else post
-        posted[i] = post
+    for i in range(first, last):
+        post = posted[i]
         senders[first + n_posts] = i
         n_posts += np.uint64(post != 0)
         n_neg += np.uint64(post < 0)
