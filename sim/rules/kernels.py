@@ -171,15 +171,16 @@ def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation,
                       satisfaction, complained, complainers):
     # pass 1, branch-free: who uses the product today (the users' list goes to the front of
     # ``complainers``, which pass 2 overwrites from the front, never ahead of its reading)
-    first = np.uint64(lo)
-    n_used = np.uint64(0)
-    for i in range(first, np.uint64(hi)):
-        use_it = customer[i] & (draw(use, keys[0], t, i) < usage_rate)
-        used[i] = use_it
+    first, last = np.uint64(lo), np.uint64(hi)
+    use_key = keys[0]
+    for i in range(first, last):  # vectorised
+        used[i] = customer[i] & (draw(use, use_key, t, i) < usage_rate)
         satisfaction[i] = 0.0
         complained[i] = False
+    n_used = np.uint64(0)
+    for i in range(first, last):
         complainers[first + n_used] = i
-        n_used += np.uint64(use_it)
+        n_used += np.uint64(used[i])
     # pass 2: the users only
     n_complaints = np.uint64(0)
     for k in range(first, first + n_used):
