@@ -20,16 +20,17 @@ _par = numba.njit(cache=True, nogil=True, parallel=True)
 @_jit
 def _enroll_range(lo, hi, customer, paid, cap, talk_multiplier, message_credibility, post_kind,
                   talk_boost, credibility, members):
-    first = np.uint64(lo)
-    count = np.uint64(0)
-    for i in range(first, np.uint64(hi)):
+    first, last = np.uint64(lo), np.uint64(hi)
+    for i in range(first, last):  # vectorised
         e = customer[i] & (paid[i] < cap)
         talk_multiplier[i] *= talk_boost if e else 1.0
         message_credibility[i] *= credibility if e else 1.0
         kind = post_kind[i]
         post_kind[i] = POST_REFERRAL if e & (kind == POST_ORGANIC) else kind
+    count = np.uint64(0)
+    for i in range(first, last):
         members[first + count] = i
-        count += np.uint64(e)
+        count += np.uint64(customer[i] & (paid[i] < cap))
     return np.int64(count)
 
 
