@@ -8,6 +8,7 @@ import pytest
 from conftest import make_config
 from sim.engines import AgentEngine
 from sim.metrics import TIMESERIES_COLUMNS
+from sim.rules import wom
 from sim.run import build_model, run
 
 SMALL = ("graph.n=300", "steps=60")
@@ -163,13 +164,17 @@ def test_engines_agree_with_every_rule_and_strategy_active():
 
 
 @pytest.mark.parametrize("graph", ["graph=ba", "graph=sbm"])
-def test_results_do_not_depend_on_the_number_of_threads(graph):
+def test_results_do_not_depend_on_the_number_of_threads(graph, monkeypatch):
+    # chunks of any size, however small (by default small populations run serially)
+    monkeypatch.setattr(wom, "MIN_CONSUMERS_PER_CHUNK", 1)
+    monkeypatch.setattr(wom, "MIN_READERS_PER_CHUNK", 1)
     overrides = (graph, "graph.n=5000", "steps=40", "seed=2", "model.initial_aware=0.05",
                  "model.quality=0.55", "model.churn_threshold=0.45",
                  "strategy=[kol,rewards,fast_response,ads]", "budget=20000")
     one = run(make_config(*overrides, "threads=1"))
     many = run(make_config(*overrides, "threads=3"))  # 3 chunks, on however many cores
     assert many.model.engine.chunks.consumers.size == 4
+    assert many.model.engine.chunks.readers.size == 4
     assert one.timeseries.equals(many.timeseries)
     assert (one.metrics.pop("threads"), many.metrics.pop("threads")) == (1, 3)
     assert one.metrics == many.metrics
@@ -185,3 +190,15 @@ def test_graph_cache_gives_the_same_run(tmp_path):
     again = run(make_config(*SMALL, "seed=2", f"graph.cache_dir={tmp_path}"))
     assert len(list(tmp_path.glob("*.npz"))) == 1
     assert plain.timeseries.equals(first.timeseries) and first.timeseries.equals(again.timeseries)
+
+
+def test_small_populations_run_their_cheap_passes_serially():
+    from sim.graphs import Graph
+
+    ring = np.arange(40_000)
+    big = Graph.from_edges(40_000, ring, (ring + 1) % 40_000)
+    chunks = wom.Chunks.of(big, 4)
+    assert chunks.consumers.size - 1 == 40_000 // wom.MIN_CONSUMERS_PER_CHUNK == 2
+    assert chunks.readers.size - 1 == 4
+    small = wom.Chunks.of(Graph.from_edges(3_000, ring[:3_000], (ring[:3_000] + 1) % 3_000), 4)
+    assert small.consumers.size - 1 == 1 and small.readers.size - 1 == 1

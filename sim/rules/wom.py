@@ -73,6 +73,13 @@ class Day:
         return buf
 
 
+#: fewest consumers worth a chunk of their own in a per-consumer pass: such a pass costs 1-4 ns
+#: a consumer, and starting a parallel region (waking the other threads) ~5-10 us
+MIN_CONSUMERS_PER_CHUNK = 16_384
+#: fewest readers worth a chunk of their own in the talk phase (~20 ns a reader)
+MIN_READERS_PER_CHUNK = 2_048
+
+
 @dataclass(frozen=True)
 class Chunks:
     """How the kernels cut the consumers into chunks that run in parallel (see
@@ -83,10 +90,20 @@ class Chunks:
     readers: np.ndarray
 
     @classmethod
-    def of(cls, graph: Graph, parts: int = 1) -> Chunks:
-        """``parts`` chunks of ``graph``'s consumers (1: serial)."""
-        return cls(kernels.split_bounds(graph.n, parts),
-                   kernels.split_bounds_by_degree(graph.indptr, parts))
+    def of(cls, graph: Graph, parts: int = 1, min_consumers: int | None = None,
+           min_readers: int | None = None) -> Chunks:
+        """Up to ``parts`` chunks of ``graph``'s consumers (1: serial), but none smaller than
+        ``min_consumers`` consumers in the per-consumer passes or ``min_readers`` readers in the
+        talk phase (defaults :data:`MIN_CONSUMERS_PER_CHUNK` and
+        :data:`MIN_READERS_PER_CHUNK`)."""
+        if min_consumers is None:
+            min_consumers = MIN_CONSUMERS_PER_CHUNK
+        if min_readers is None:
+            min_readers = MIN_READERS_PER_CHUNK
+        n = graph.n
+        return cls(kernels.split_bounds(n, min(parts, max(1, n // max(1, min_consumers)))),
+                   kernels.split_bounds_by_degree(graph.indptr,
+                                                  min(parts, max(1, n // max(1, min_readers)))))
 
     @classmethod
     def serial(cls, n: int) -> Chunks:
