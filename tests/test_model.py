@@ -192,13 +192,16 @@ def test_graph_cache_gives_the_same_run(tmp_path):
     assert plain.timeseries.equals(first.timeseries) and first.timeseries.equals(again.timeseries)
 
 
-def test_small_populations_run_their_cheap_passes_serially():
+def test_small_populations_run_serially():
     from sim.graphs import Graph
 
-    ring = np.arange(40_000)
-    big = Graph.from_edges(40_000, ring, (ring + 1) % 40_000)
-    chunks = wom.Chunks.of(big, 4)
-    assert chunks.consumers.size - 1 == 40_000 // wom.MIN_CONSUMERS_PER_CHUNK == 2
-    assert chunks.readers.size - 1 == 4
-    small = wom.Chunks.of(Graph.from_edges(3_000, ring[:3_000], (ring[:3_000] + 1) % 3_000), 4)
+    def ring(n):
+        nodes = np.arange(n)
+        return Graph.from_edges(n, nodes, (nodes + 1) % n)
+
+    n = 3 * wom.MIN_CONSUMERS_PER_CHUNK
+    chunks = wom.Chunks.of(ring(n), 8)
+    assert chunks.consumers.size - 1 == 3
+    assert chunks.readers.size - 1 == min(8, n // wom.MIN_READERS_PER_CHUNK)
+    small = wom.Chunks.of(ring(min(wom.MIN_CONSUMERS_PER_CHUNK, wom.MIN_READERS_PER_CHUNK) - 1), 8)
     assert small.consumers.size - 1 == 1 and small.readers.size - 1 == 1
