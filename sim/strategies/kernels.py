@@ -27,6 +27,8 @@ def _enroll_range(lo, hi, customer, paid, cap, talk_multiplier, message_credibil
         message_credibility[i] *= credibility if e else 1.0
         kind = post_kind[i]
         post_kind[i] = POST_REFERRAL if e & (kind == POST_ORGANIC) else kind
+    if members.size == 0:  # the members are not wanted
+        return 0
     count = np.uint64(0)
     for i in range(first, last):
         members[first + count] = i
@@ -47,8 +49,9 @@ def enroll(bounds, customer, paid, cap, talk_multiplier, message_credibility, po
     """Enrol every customer paid less than ``cap``: ``talk_multiplier *= talk_boost``,
     ``message_credibility *= credibility`` and organic posts become referrals, i.e. with
     ``e = customer & (paid < cap)``: ``talk_multiplier[e] *= talk_boost`` (and so on). The
-    enrolled consumers' indices go, increasing, to the front of ``members``; returns how many.
-    ``bounds`` cuts the consumers into chunks run in parallel (:mod:`sim.rules.kernels`)."""
+    enrolled consumers' indices go, increasing, to the front of ``members``; returns how many
+    (``members`` empty: no list is made and 0 is returned). ``bounds`` cuts the consumers into
+    chunks run in parallel (:mod:`sim.rules.kernels`)."""
     args = (customer, paid, cap, talk_multiplier, message_credibility, post_kind, talk_boost,
             credibility)
     if bounds.size == 2:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from sim.model import WomModel
 
 
+_NO_MEMBERS = np.zeros(0, dtype=np.int64)
+
+
 class RewardsStrategy(Strategy):
     """A reward programme for customers, from day ``start`` to ``end`` or until the budget runs out.
 
@@ -61,11 +64,12 @@ class RewardsStrategy(Strategy):
         if not should_run:
             return
         cfg, levers = self.cfg, model.levers
+        points = cfg.points_per_day > 0  # only points need the list of members
         count = kernels.enroll(model.chunk_bounds, model.state.customer, self.paid,
                                cfg.cap_per_person, levers.talk_multiplier,
                                levers.message_credibility, levers.post_kind, cfg.talk_boost,
-                               cfg.credibility, self._members)
-        if cfg.points_per_day > 0:
+                               cfg.credibility, self._members if points else _NO_MEMBERS)
+        if points:
             self._pay_points(model, self._members[:count].copy())
 
     def _pay_points(self, model: WomModel, members: np.ndarray) -> None:
