@@ -274,3 +274,22 @@ def test_sampled_betweenness_is_reproducible_and_finds_hubs_on_large_graphs():
     first = rank(graph, "betweenness", np.random.default_rng(1), limit=10)
     assert np.array_equal(first, rank(graph, "betweenness", np.random.default_rng(1), limit=10))
     assert set(first[:3]) <= set(np.argsort(-graph.degree)[:30])  # hubs carry the paths
+
+
+def test_integer_keys_sort_as_lexsort():
+    # the single-sort path for degree must order exactly like lexsort (ties by the permutation)
+    from sim.strategies.selectors import _Context, _order_by
+
+    rng = np.random.default_rng(4)
+    n = 500
+    perm = rng.permutation(n)
+    tiebreak = np.empty(n, dtype=np.int64)
+    tiebreak[perm] = np.arange(n)
+    mask = rng.random(n) < 0.7
+    ctx = _Context(graph=None, rng=rng, mask=mask, perm=perm, tiebreak=tiebreak, limit=n,
+                   edge_prob=None, samples=1, betweenness_samples=1)
+    key = -rng.integers(0, 6, n)  # many ties
+    nodes = np.flatnonzero(mask)
+    expected = nodes[np.lexsort([tiebreak[nodes], key[nodes]])]
+    assert np.array_equal(_order_by(ctx, key), expected)
+    assert np.array_equal(_order_by(ctx, key.astype(float)), expected)

@@ -260,7 +260,14 @@ def _check_seeds(graph: Graph, seeds: np.ndarray) -> np.ndarray:
 def _order_by(ctx: _Context, *keys: np.ndarray) -> np.ndarray:
     """Candidates sorted ascending by ``keys`` (first key primary), ties by the permutation."""
     nodes = np.flatnonzero(ctx.mask)
-    sort_keys = [ctx.tiebreak[nodes]] + [np.asarray(k)[nodes] for k in reversed(keys)]
+    tiebreak = ctx.tiebreak[nodes]
+    if len(keys) == 1 and np.asarray(keys[0]).dtype.kind in "iu":
+        # one integer key (degree): a single sort of key * n + tiebreak, as lexsort but faster
+        key = np.asarray(keys[0])[nodes].astype(np.int64)
+        n = np.int64(ctx.tiebreak.size)
+        if nodes.size == 0 or int(np.abs(key).max()) < 2**62 // max(int(n), 1):
+            return nodes[np.argsort(key * n + tiebreak, kind="stable")]
+    sort_keys = [tiebreak] + [np.asarray(k)[nodes] for k in reversed(keys)]
     return nodes[np.lexsort(sort_keys)]
 
 
