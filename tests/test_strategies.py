@@ -352,3 +352,21 @@ def test_response_queue_kernels_match_a_plain_loop():
         assert who[:kept].tolist() == ref_queue
         for got, want in ((att, ref_att), (loy, ref_loy), (cred, ref_cred), (until, ref_until)):
             assert np.allclose(got, want), trial
+
+
+def test_referred_buyers_kernel_matches_numpy():
+    from sim.strategies import kernels
+
+    rng = np.random.default_rng(5)
+    for trial in range(20):
+        n = 50
+        source = rng.integers(1, 7, n).astype(np.int8)
+        converted_by = rng.integers(-1, n, n).astype(np.int32)
+        buyers = np.sort(rng.choice(n, rng.integers(0, n), replace=False)).astype(np.int64)
+        seekers, referrers = np.zeros(n, dtype=bool), np.empty(n, dtype=np.int64)
+        count = kernels.referred(buyers, source, 5, converted_by, seekers, referrers)
+        b = buyers[source[buyers] == 5]
+        expected = np.zeros(n, dtype=bool)
+        expected[b] = True
+        assert count == b.size and np.array_equal(seekers, expected), trial
+        assert np.array_equal(referrers[:count], converted_by[b]), trial

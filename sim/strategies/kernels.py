@@ -156,3 +156,19 @@ def pay_each(referrers, paid, cap, amount, limit, seen):
         if ok[k]:
             paid[referrers[k]] += amount
     return count
+
+
+@_jit
+def referred(buyers, source, referral, converted_by, deal_seeker, referrers):
+    """Today's buyers whose source is ``referral`` become deal seekers, and their referrers
+    (``converted_by``) go, in the buyers' order, to the front of ``referrers``; returns how
+    many. With ``b = buyers[source[buyers] == referral]``: ``deal_seeker[b] = True`` and
+    ``referrers[:b.size] = converted_by[b]``."""
+    count = 0
+    for k in range(buyers.size):
+        i = buyers[k]
+        if source[i] == referral:
+            deal_seeker[i] = True
+            referrers[count] = converted_by[i]
+            count += 1
+    return count

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 _NO_MEMBERS = np.zeros(0, dtype=np.int64)
+_FROM_REFERRAL = SOURCE_CODES["from_referral"]
 
 
 class RewardsStrategy(Strategy):
@@ -48,6 +49,7 @@ class RewardsStrategy(Strategy):
         self.paid = np.zeros(model.graph.n)
         self.deal_seeker = np.zeros(model.graph.n, dtype=bool)
         self._members = np.empty(model.graph.n, dtype=np.int64)
+        self._referrers = np.empty(model.graph.n, dtype=np.int64)
 
     def _unit(self) -> float:
         units = [c for c in (self.cfg.referral_reward, self.cfg.share_reward,
@@ -101,13 +103,11 @@ class RewardsStrategy(Strategy):
         if not self.running:
             return
         s = model.state
-        bought = model.day.buyers
-        referred = bought[s.source[bought] == SOURCE_CODES["from_referral"]]
-        self.deal_seeker[referred] = True
-        self.counts["deal_seekers"] += int(referred.size)
-        if self.cfg.referral_reward > 0 and referred.size:
-            referrers = s.converted_by[referred].astype(np.int64)
-            paid = self._pay_each(referrers, self.cfg.referral_reward)
+        count = kernels.referred(model.day.buyers, s.source, _FROM_REFERRAL, s.converted_by,
+                                 self.deal_seeker, self._referrers)
+        self.counts["deal_seekers"] += count
+        if self.cfg.referral_reward > 0 and count:
+            paid = self._pay_each(self._referrers[:count], self.cfg.referral_reward)
             self.counts["referrals_paid"] += paid
 
     def _pay_each(self, referrers: np.ndarray, amount: float) -> int:
