@@ -16,6 +16,16 @@ a loop over consumers ``lo <= i < hi`` (the ``_..._range`` functions); a chunk o
 own consumers' entries, lists of consumers (posters, complainers, buyers) are gathered in chunk
 order, and counts are integers, so the results are the same, bit for bit, for any ``bounds``
 (tested).
+
+How the loops are written, because it decides their speed (measured, docs/benchmarks.md):
+
+- indices are unsigned (``np.uint64``): with signed ones numba checks every access for a
+  negative index, which slowed the talk kernel twofold;
+- no data-dependent branch on a coin flip (``x and y`` is a branch in numba; ``x & y`` is not):
+  where only some consumers need work (users of the product, those who may buy, readers), a
+  branch-free pass lists them and a second pass works on the list;
+- a pass that decides for every consumer keeps lookups and lists out of its loop, so that the
+  compiler vectorises it (the posts kernel first looks up a block's freshness).
 """
 
 from __future__ import annotations
@@ -58,8 +68,8 @@ def split_bounds(n: int, parts: int) -> np.ndarray:
     return np.linspace(0, n, parts + 1).round().astype(np.int64)
 
 
-#: in the talk phase, a reader costs about as much as this many of its ties (measured: ~14 ns a
-#: reader, ~2 ns a tie, at n = 10,000)
+#: in the talk phase, a reader costs about as much as this many of its ties (measured at
+#: n = 10,000: ~7 ns a reader; ~7 ns a delivery, and about one tie in six delivers a post)
 READER_COST_IN_TIES = 6.0
 
 
