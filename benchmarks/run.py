@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
                 "seconds"]
         rows.append(row)
         rate = f"{result['rate']:,.0f}" if result.get("rate") else "-"
-        ratio = f"{row['ratio']:.0f}x" if "ratio" in row else ""
+        ratio = (f"{row['ratio']:.{0 if row['ratio'] >= 10 else 1}f}x" if "ratio" in row
+                 else "")
         graph = f"{result['graph_s']:.2f}" if "graph_s" in result else "-"
         print(f"{system:<32} {n:>11,} {result['steps']:>6} {graph:>8} {result['seconds']:>10.3f} "
               f"{rate:>16} {result['rss_mb']:>9.0f} {ratio:>9}", flush=True)
