@@ -74,8 +74,8 @@ class Day:
 
 
 #: fewest consumers worth a chunk of their own in a per-consumer pass: such a pass costs 1-4 ns
-#: a consumer, and a parallel region ~5 us to start (measured: with 2 threads, n = 3,000 runs
-#: 25 % slower in chunks than serially, n = 10,000 12 % faster; docs/benchmarks.md)
+#: a consumer, and a parallel region ~5 us to start (measured with 2 threads: n = 3,000 ran 27 %
+#: slower in chunks than serially, n = 10,000 6 % faster; docs/benchmarks.md)
 MIN_CONSUMERS_PER_CHUNK = 4_096
 #: fewest readers worth a chunk of their own in the talk phase (~20 ns a reader)
 MIN_READERS_PER_CHUNK = 2_048
