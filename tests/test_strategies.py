@@ -370,3 +370,19 @@ def test_referred_buyers_kernel_matches_numpy():
         expected[b] = True
         assert count == b.size and np.array_equal(seekers, expected), trial
         assert np.array_equal(referrers[:count], converted_by[b]), trial
+
+
+def test_enqueue_kernel_appends_in_order():
+    from sim.strategies import kernels
+
+    who, posted, ready, before = (np.zeros(8, dtype=np.int64), np.zeros(8), np.zeros(8),
+                                  np.zeros(8))
+    loyalty = np.linspace(0.0, 0.9, 10)
+    size = kernels.enqueue(np.array([4, 7]), 3, np.array([0.5, 2.0]), loyalty, who, posted, ready,
+                           before, 0)
+    size = kernels.enqueue(np.array([1]), 5, np.array([0.25]), loyalty, who, posted, ready,
+                           before, size)
+    assert size == 3
+    assert who[:3].tolist() == [4, 7, 1] and posted[:3].tolist() == [3.0, 3.0, 5.0]
+    assert ready[:3].tolist() == [3.5, 5.0, 5.25]
+    assert np.array_equal(before[:3], loyalty[[4, 7, 1]])

@@ -75,7 +75,7 @@ class FastResponseStrategy(Strategy):
         if new.size:
             scale = HOURS_PER_DAY if cfg.delay_unit == "hours" else 1.0
             delays = draw_delays(self.rng, new.size, cfg.delay / scale, cfg.delay_dist)
-            self._enqueue(new, float(t), t + delays, model.state.loyalty[new])
+            self._enqueue(new, t, delays, model.state.loyalty)
         if t < cfg.start or not self._staff_today():
             return
         limit = min(cfg.capacity, self.affordable(cfg.cost_per_response), self.size)
@@ -83,21 +83,20 @@ class FastResponseStrategy(Strategy):
         if count > 0:
             self._answer(model, self._rows[:count])
 
-    def _enqueue(self, who: np.ndarray, posted_on: float, ready_at: np.ndarray,
-                 loyalty_before: np.ndarray) -> None:
-        start, end = self.size, self.size + who.size
+    def _enqueue(self, who: np.ndarray, t: int, delays: np.ndarray,
+                 loyalty: np.ndarray) -> None:
+        """Append today's complaints by ``who`` (posted on day ``t``, ready ``delays`` later,
+        with the complainers' current ``loyalty``) to the queue."""
+        end = self.size + who.size
         if end > self.who.size:
             grow = max(end, 2 * self.who.size)
             for name in ("who", "posted_on", "ready_at", "loyalty_before", "_rows"):
                 old = getattr(self, name)
                 new = np.zeros(grow, dtype=old.dtype)
-                new[:start] = old[:start]
+                new[:self.size] = old[:self.size]
                 setattr(self, name, new)
-        self.who[start:end] = who
-        self.posted_on[start:end] = posted_on
-        self.ready_at[start:end] = ready_at
-        self.loyalty_before[start:end] = loyalty_before
-        self.size = end
+        self.size = kernels.enqueue(who, t, delays, loyalty, self.who, self.posted_on,
+                                    self.ready_at, self.loyalty_before, self.size)
 
     def _staff_today(self) -> bool:
         if self.affordable(self.cfg.cost_per_day) < 1:

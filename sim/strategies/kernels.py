@@ -80,6 +80,20 @@ def scale_until(bounds, until, t, values, factor):
 
 
 @_jit
+def enqueue(new, t, delays, loyalty, who, posted_on, ready_at, loyalty_before, size):
+    """Append complaints to a queue (its first ``size`` entries of ``who``, ``posted_on``,
+    ``ready_at``, ``loyalty_before``, which must have room): complainer ``new[k]``, posted on day
+    ``t``, ready at ``t + delays[k]``, with loyalty ``loyalty[new[k]]``. Returns the new size."""
+    for k in range(new.size):
+        i = new[k]
+        who[size + k] = i
+        posted_on[size + k] = t
+        ready_at[size + k] = t + delays[k]
+        loyalty_before[size + k] = loyalty[i]
+    return size + new.size
+
+
+@_jit
 def due_rows(ready_at, size, t, limit, out):
     """Rows of a queue's first ``size`` entries that are ready by the end of day ``t``
     (``ready_at < t + 1``), earliest ready first (ties in queue order), at most ``limit`` of
