@@ -81,6 +81,11 @@ MIN_CONSUMERS_PER_CHUNK = 4_096
 MIN_READERS_PER_CHUNK = 2_048
 
 
+def _parts(n: int, parts: int, smallest: int) -> int:
+    """``parts``, or fewer so that each of ``n`` items' chunks holds at least ``smallest``."""
+    return min(parts, max(1, n // max(1, smallest)))
+
+
 @dataclass(frozen=True)
 class Chunks:
     """How the kernels cut the consumers into chunks that run in parallel (see
@@ -91,20 +96,14 @@ class Chunks:
     readers: np.ndarray
 
     @classmethod
-    def of(cls, graph: Graph, parts: int = 1, min_consumers: int | None = None,
-           min_readers: int | None = None) -> Chunks:
+    def of(cls, graph: Graph, parts: int = 1) -> Chunks:
         """Up to ``parts`` chunks of ``graph``'s consumers (1: serial), but none smaller than
-        ``min_consumers`` consumers in the per-consumer passes or ``min_readers`` readers in the
-        talk phase (defaults :data:`MIN_CONSUMERS_PER_CHUNK` and
-        :data:`MIN_READERS_PER_CHUNK`)."""
-        if min_consumers is None:
-            min_consumers = MIN_CONSUMERS_PER_CHUNK
-        if min_readers is None:
-            min_readers = MIN_READERS_PER_CHUNK
+        :data:`MIN_CONSUMERS_PER_CHUNK` consumers in the per-consumer passes or
+        :data:`MIN_READERS_PER_CHUNK` readers in the talk phase."""
         n = graph.n
-        return cls(kernels.split_bounds(n, min(parts, max(1, n // max(1, min_consumers)))),
+        return cls(kernels.split_bounds(n, _parts(n, parts, MIN_CONSUMERS_PER_CHUNK)),
                    kernels.split_bounds_by_degree(graph.indptr,
-                                                  min(parts, max(1, n // max(1, min_readers)))))
+                                                  _parts(n, parts, MIN_READERS_PER_CHUNK)))
 
     @classmethod
     def serial(cls, n: int) -> Chunks:
