@@ -9,7 +9,7 @@ from omegaconf import DictConfig
 
 from sim.config import register_configs
 
-CONFIG_DIR = str(Path(__file__).resolve().parent.parent / "configs")
+CONFIG_DIR = str(Path(__file__).resolve().parent / "configs")  # package data (pyproject.toml)
 
 
 def compose_config(*overrides: str) -> DictConfig:
