@@ -30,9 +30,10 @@ from sim.graphs import (
     assign_tie_strength,
     build_graph,
     cached_build,
+    compiled_generators,
     edgelist,
-    fast,
     load_edgelist,
+    pyrandom,
 )
 from sim.graphs.cache import cache_key
 from sim.graphs.generators import (
@@ -444,7 +445,8 @@ def structure(g: Graph) -> tuple[list[int], list[int]]:
     (2, 1, 0), (10, 1, 1), (500, 3, 2), (2000, 5, 3), (300, 40, 4), (60, 59, 5),
 ])
 def test_ba_is_networkx_graph(n, m, seed):
-    indptr, indices = fast.ba_csr(fast.py_random_state(seed), n, m, fast.pyset_capacity(m))
+    indptr, indices = compiled_generators.ba_csr(pyrandom.py_random_state(seed), n, m,
+                                         pyrandom.pyset_capacity(m))
     ours = Graph(indptr=indptr, indices=indices, weights=np.ones(indices.size))
     assert_valid(ours)
     assert structure(ours) == structure(
@@ -456,7 +458,7 @@ def test_ba_is_networkx_graph(n, m, seed):
     (500, 8, 1.0, 5), (101, 5, 0.0, 6),
 ])
 def test_ws_is_networkx_graph(n, k, p, seed):
-    src, dst = fast.ws_edges(fast.py_random_state(seed), n, k, p)
+    src, dst = compiled_generators.ws_edges(pyrandom.py_random_state(seed), n, k, p)
     assert structure(Graph.from_edges(n, src, dst)) == structure(
         Graph.from_networkx(nx.watts_strogatz_graph(n, k, p, seed=seed)))
 
@@ -466,8 +468,8 @@ def test_ws_is_networkx_graph(n, k, p, seed):
     (1000, 2, 0.0, 5), (400, 20, 0.9, 6),
 ])
 def test_powerlaw_cluster_is_networkx_graph(n, m, p, seed):
-    src, dst = fast.powerlaw_cluster_edges(fast.py_random_state(seed), n, m, p,
-                                           fast.pyset_capacity(m))
+    src, dst = compiled_generators.powerlaw_cluster_edges(pyrandom.py_random_state(seed), n, m, p,
+                                                          pyrandom.pyset_capacity(m))
     assert structure(Graph.from_edges(n, src, dst)) == structure(
         Graph.from_networkx(nx.powerlaw_cluster_graph(n, m, p, seed=seed)))
 
@@ -512,21 +514,21 @@ def test_pyset_order_is_cpythons():
     r = random.Random(3)
     for _ in range(300):
         keys = [r.randrange(r.choice([10, 1000, 10**9])) for _ in range(r.randrange(1, 120))]
-        cap = fast.pyset_capacity(len(set(keys)))
+        cap = pyrandom.pyset_capacity(len(set(keys)))
         table, scratch = np.empty(cap, np.int64), np.empty(cap, np.int64)
         table[:8] = -1
         size, fill = 8, 0
         for k in keys:
-            size, fill = fast._pyset_add(table, size, fill, k, scratch)
+            size, fill = pyrandom._pyset_add(table, size, fill, k, scratch)
         assert [k for k in table[:size].tolist() if k != -1] == list(set(keys))
 
 
 def test_python_random_replay():
-    mt = fast.py_random_state(99)
+    mt = pyrandom.py_random_state(99)
     expected = random.Random(99)
     for n in (1, 2, 7, 1000, 2**31 - 1, 2**40 + 3):
-        assert fast._py_randbelow(mt, n) == expected._randbelow(n)
-        assert fast._py_random(mt) == expected.random()
+        assert pyrandom._py_randbelow(mt, n) == expected._randbelow(n)
+        assert pyrandom._py_random(mt) == expected.random()
 
 
 # ------------------------------------------------------------------------------------------

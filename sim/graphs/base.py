@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from sim.graphs import fast
+from sim.graphs import csr_build
 
 
 def _readonly(a: Any, dtype: Any = None) -> np.ndarray:
@@ -158,7 +158,7 @@ class Graph:
             raise ValueError(
                 f"edge_weights must have shape ({self.num_edges},), got {edge_weights.shape}"
             )
-        weights = fast.symmetric_weights(self.indptr, self.indices, edge_weights)
+        weights = csr_build.symmetric_weights(self.indptr, self.indices, edge_weights)
         return replace(self, weights=weights, weighted=weighted)
 
     # ------------------------------------------------------------------------------------
@@ -240,10 +240,10 @@ class Graph:
         if n < 0 or n >= 2**31:
             raise ValueError(f"n must be in [0, 2**31), got {n}")
         if w is None:
-            indptr, indices, ok = fast.csr_unweighted(n, src, dst)
+            indptr, indices, ok = csr_build.csr_unweighted(n, src, dst)
             w = np.ones(indices.size, dtype=np.float32)
         else:
-            indptr, indices, wbits, ok = fast.csr_weighted(n, src, dst, w.view(np.uint32))
+            indptr, indices, wbits, ok = csr_build.csr_weighted(n, src, dst, w.view(np.uint32))
             w = wbits.view(np.float32)
         if not ok:
             raise ValueError(f"edge end points must lie in 0 .. {n - 1}")
@@ -309,7 +309,7 @@ class Graph:
         if not np.all((self.weights > 0) & (self.weights <= 1)):
             raise ValueError("weights outside (0, 1]")
         del rows, keys
-        status = fast.check_symmetric(self.indptr, self.indices, self.weights)
+        status = csr_build.check_symmetric(self.indptr, self.indices, self.weights)
         if status == 1:
             raise ValueError("structure not symmetric")
         if status == 2:

@@ -24,10 +24,10 @@ Problems raise :class:`~sim.errors.GraphFileError` with the message
 Speed
 -----
 Files of :data:`FAST_MIN_BYTES` or more first go through a compiled parser
-(:func:`sim.graphs.fast.parse_edges`) that handles the common case, plain ASCII with integer
-ids and decimal weights, in one pass over the bytes. Whenever a file is anything else (string
-ids, odd whitespace or encodings, a malformed line...), it gives up and the line-by-line parser
-below reads the file instead, so results and error messages are the same on both paths.
+(:func:`sim.graphs.edgelist_parse.parse_edges`) that handles the common case, plain ASCII with
+integer ids and decimal weights, in one pass over the bytes. Whenever a file is anything else
+(string ids, odd whitespace or encodings, a malformed line...), it gives up and the line-by-line
+parser below reads the file instead, so results and error messages are the same on both paths.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import GraphFileError
-from sim.graphs import fast
+from sim.graphs import edgelist_parse
 from sim.graphs.base import Graph
 
 _Fail = Callable[[int, str], GraphFileError]
@@ -100,13 +100,14 @@ def _load_fast(path: Path) -> Graph | None:
     except (OSError, EOFError):
         return None
     buf = np.frombuffer(raw, dtype=np.uint8)
-    ok, first_start, first_end = fast.scan_text(buf, 3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    ok, first_start, first_end = edgelist_parse.scan_text(buf, bom)
     if not ok or first_start < 0:
         return None
     first = raw[first_start:first_end].decode("ascii").removesuffix("\r")
     comma = "," in first
     start = first_end + 1 if _is_header(_splitter(comma)(first)) else first_start
-    ok, src, dst, weights, slow, slow_edge = fast.parse_edges(buf, start, comma)
+    ok, src, dst, weights, slow, slow_edge = edgelist_parse.parse_edges(buf, start, comma)
     if not ok:
         return None
     if weights.size:
@@ -115,7 +116,7 @@ def _load_fast(path: Path) -> Graph | None:
         if not np.all(np.isfinite(weights) & (weights > 0)):
             return None
         weights = weights / weights.max()
-    a, b, labels = fast.number_by_first_appearance(src, dst)
+    a, b, labels = edgelist_parse.number_by_first_appearance(src, dst)
     del src, dst
     weighted = weights.size > 0
     return Graph.from_edges(

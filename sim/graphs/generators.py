@@ -5,9 +5,10 @@ from ``rng``, so one seed gives one graph. :func:`build_graph` dispatches on ``c
 draws strong and weak ties.
 
 ``ba``, ``ws`` and ``powerlaw_cluster`` replay networkx's generators in compiled code
-(:mod:`sim.graphs.fast`): they draw one seed from ``rng`` as networkx was given, and build exactly
-the graph networkx would build from it, about a hundred times faster. ``er``, ``sbm`` and
-``complete`` sample in numpy. networkx is only called for the degenerate ``ws`` case ``k >= n``.
+(:mod:`sim.graphs.compiled_generators`): they draw one seed from ``rng`` as networkx was given,
+and build exactly the graph networkx would build from it, about a hundred times faster. ``er``,
+``sbm`` and ``complete`` sample in numpy. networkx is only called for the degenerate ``ws`` case
+``k >= n``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import networkx as nx
 import numpy as np
 
 from sim.errors import ConfigError
-from sim.graphs import fast
 from sim.graphs.base import Graph
+from sim.graphs.compiled_generators import ba_csr, powerlaw_cluster_edges, ws_edges
+from sim.graphs.csr_build import tie_strength_weights
 from sim.graphs.edgelist import load_edgelist
+from sim.graphs.pyrandom import py_random_state, pyset_capacity
 
 Builder = Callable[[Any, np.random.Generator], Graph]
 
@@ -86,16 +89,17 @@ def build_ba(cfg: Any, rng: np.random.Generator) -> Graph:
 
     networkx's model (:func:`networkx.barabasi_albert_graph`): a star on ``m + 1`` nodes, then
     each new node links to ``m`` distinct existing nodes chosen with probability proportional
-    to their degree, so there are ``m (n - m)`` edges. Compiled (:func:`fast.ba_csr`); the
-    same graph networkx builds from the seed drawn from ``rng``.
+    to their degree, so there are ``m (n - m)`` edges. Compiled
+    (:func:`~sim.graphs.compiled_generators.ba_csr`); the same graph networkx builds from the
+    seed drawn from ``rng``.
     """
     n, m = int(cfg.n), int(cfg.m)
     if m < 1 or m >= n:
         raise nx.NetworkXError(
             f"Barabási–Albert network must have m >= 1 and m < n, m = {m}, n = {n}"
         )
-    mt = fast.py_random_state(_nx_seed(rng))
-    indptr, indices = fast.ba_csr(mt, n, m, fast.pyset_capacity(m))
+    mt = py_random_state(_nx_seed(rng))
+    indptr, indices = ba_csr(mt, n, m, pyset_capacity(m))
     return Graph(indptr=indptr, indices=indices, weights=np.ones(indices.size, np.float32),
                  name=f"ba(n={n}, m={m})")
 
@@ -105,14 +109,15 @@ def build_ws(cfg: Any, rng: np.random.Generator) -> Graph:
 
     Each node is joined to its ``k // 2`` nearest neighbours on each side, so an odd ``k``
     gives degree ``k - 1`` (networkx's convention). networkx's algorithm, compiled
-    (:func:`fast.ws_edges`): the same graph networkx builds from the seed drawn from ``rng``.
+    (:func:`~sim.graphs.compiled_generators.ws_edges`): the same graph networkx builds from the
+    seed drawn from ``rng``.
     """
     n, k, p = int(cfg.n), int(cfg.k), float(cfg.p)
     name = f"ws(n={n}, k={k}, p={p:g})"
     if k >= n:  # networkx: complete graph if k == n, error if k > n
         return Graph.from_networkx(nx.watts_strogatz_graph(n, k, p, seed=_nx_seed(rng)),
                                    name=name)
-    src, dst = fast.ws_edges(fast.py_random_state(_nx_seed(rng)), n, k, p)
+    src, dst = ws_edges(py_random_state(_nx_seed(rng)), n, k, p)
     return Graph.from_edges(n, src, dst, name=name)
 
 
@@ -199,16 +204,16 @@ def build_powerlaw_cluster(cfg: Any, rng: np.random.Generator) -> Graph:
     """Holme–Kim graph: preferential attachment of ``m`` links, triangles w.p. ``p``.
 
     networkx's algorithm (:func:`networkx.powerlaw_cluster_graph`, starting from ``m``
-    isolated nodes), compiled (:func:`fast.powerlaw_cluster_edges`): the same graph networkx
-    builds from the seed drawn from ``rng``.
+    isolated nodes), compiled (:func:`~sim.graphs.compiled_generators.powerlaw_cluster_edges`):
+    the same graph networkx builds from the seed drawn from ``rng``.
     """
     n, m, p = int(cfg.n), int(cfg.m), float(cfg.p)
     if m < 1 or n < m:
         raise nx.NetworkXError(f"NetworkXError must have m>1 and m<n, m={m},n={n}")
     if p > 1 or p < 0:
         raise nx.NetworkXError(f"NetworkXError p must be in [0,1], p={p}")
-    mt = fast.py_random_state(_nx_seed(rng))
-    src, dst = fast.powerlaw_cluster_edges(mt, n, m, p, fast.pyset_capacity(m))
+    mt = py_random_state(_nx_seed(rng))
+    src, dst = powerlaw_cluster_edges(mt, n, m, p, pyset_capacity(m))
     return Graph.from_edges(n, src, dst, name=f"powerlaw_cluster(n={n}, m={m}, p={p:g})")
 
 
@@ -263,9 +268,9 @@ def assign_tie_strength(graph: Graph, cfg: Any, rng: np.random.Generator) -> Gra
     """
     if graph.weighted:
         return graph
-    weights = fast.tie_strength_weights(graph.indptr, graph.indices, rng,
-                                        float(cfg.strong_tie_share), 1.0,
-                                        float(cfg.weak_tie_weight))
+    weights = tie_strength_weights(graph.indptr, graph.indices, rng,
+                                   float(cfg.strong_tie_share), 1.0,
+                                   float(cfg.weak_tie_weight))
     return replace(graph, weights=weights, weighted=False)
 
 
