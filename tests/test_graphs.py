@@ -15,6 +15,7 @@ from omegaconf import OmegaConf
 
 from conftest import DATA
 from sim.config import (
+    GRAPH_SCHEMAS,
     BAGraphConfig,
     CompleteGraphConfig,
     ERGraphConfig,
@@ -187,8 +188,7 @@ def test_every_kind_builds_a_valid_graph(kind):
 
 
 def test_builders_cover_all_config_kinds():
-    from sim.config import GRAPH_SCHEMAS
-
+    """BUILDERS is the one registry of graph kinds: one builder for each config schema."""
     assert set(BUILDERS) == set(GRAPH_SCHEMAS)
 
 
