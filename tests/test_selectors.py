@@ -1,4 +1,5 @@
-"""KOL selectors: rankings, independent-cascade spread (exact and Monte Carlo), greedy RIS."""
+"""KOL selectors (rankings, greedy RIS) and influence estimation (independent-cascade spread,
+exact and Monte Carlo)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,9 @@ import pytest
 
 from conftest import path_graph, star_graph
 from sim.graphs import Graph
-from sim.strategies.selectors import (
-    SELECTORS,
-    exact_ic_spread,
-    ic_spread,
-    pagerank,
-    rank,
-)
+from sim.strategies import influence, selectors
+from sim.strategies.influence import exact_ic_spread, ic_spread
+from sim.strategies.selectors import SELECTORS, pagerank, rank
 
 
 def edge_probs(graph: Graph, per_edge) -> np.ndarray:
@@ -293,3 +290,25 @@ def test_integer_keys_sort_as_lexsort():
     expected = nodes[np.lexsort([tiebreak[nodes], key[nodes]])]
     assert np.array_equal(_order_by(ctx, key), expected)
     assert np.array_equal(_order_by(ctx, key.astype(float)), expected)
+
+
+# ------------------------------------------------------------------------------------------
+# module layout
+
+
+def test_influence_names_still_importable_from_selectors():
+    # other modules import these from selectors; they must stay the very same functions
+    for name in ("ic_spread", "exact_ic_spread"):
+        assert name in selectors.__all__
+        assert getattr(selectors, name) is getattr(influence, name)
+
+
+def test_influence_does_not_import_selectors():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(influence))
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names]
+    assert not [name for name in imported if name and "selectors" in name]
