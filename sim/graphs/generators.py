@@ -238,6 +238,8 @@ BUILDERS: dict[str, Builder] = {
     "complete": build_complete,
     "file": build_file,
 }
+"""The one registry of graph kinds: ``graph.kind`` -> builder. Its keys are those of the config
+layer's schema table (:data:`sim.config.GRAPH_SCHEMAS`; tests/test_graphs.py checks it)."""
 
 
 # ----------------------------------------------------------------------------------------
