@@ -103,3 +103,19 @@ def test_module_and_console_script_are_the_same_app():
     proc = subprocess.run([sys.executable, "-m", "sim", "--help"], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 0 and "graph: ba" in proc.stdout
+
+
+def test_help_lists_the_config_groups_and_their_options(tmp_path):
+    proc = womsim("--help", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("womsim: ") and any(x.startswith("Usage: womsim") for x in lines)
+    assert "graph: ba, complete, er, file, powerlaw_cluster, sbm, ws" in lines
+    assert "model: bass, independent_cascade, linear_threshold, sir, threshold, wom" in lines
+    groups = {x.split(": ")[0]: x.split(": ")[1].split(", ") for x in lines
+              if x.split(": ")[0] in ("strategy", "experiment")}
+    assert {"none", "kol", "rewards", "fast_response", "ads", "kol_rewards"} <= set(
+        groups["strategy"])
+    assert "strategy_comparison" in groups["experiment"]
+    assert "--cfg job" in proc.stdout and "README.md" in proc.stdout
+    assert "== Config ==" not in proc.stdout, "short: the composed config only on --cfg job"
