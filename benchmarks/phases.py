@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from run import STRATEGIES, WARMUP_N, build_graph  # noqa: E402
 
-ENGINE_PHASES = ("start_day", "brand", "experience", "talk", "adoption", "loyalty", "forgetting")
+ENGINE_PHASES = ("start_day", "brand_and_experience", "talk", "adoption", "loyalty_and_forgetting")
 HOOKS = ("brand_actions", "after_experience", "after_talk", "after_adoption")
 
 

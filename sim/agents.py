@@ -30,7 +30,7 @@ from sim.population import (
 from sim.rules.wom import MAX_READ_PROB
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
 
 
 class Sentiment(enum.IntEnum):
@@ -61,13 +61,13 @@ class Consumer(mesa.Agent):
 
     Parameters
     ----------
-    model : WomModel
+    model : World
         The model; its graph gives this consumer's neighbours and tie strengths.
     index : int
         The consumer's node number in the graph (0 .. n-1).
     """
 
-    model: WomModel
+    model: World
 
     aware = _state_field("aware", bool)
     attitude = _state_field("attitude", float)
@@ -86,7 +86,7 @@ class Consumer(mesa.Agent):
     credibility = _trait_field("credibility")
     expectation = _trait_field("expectation")
 
-    def __init__(self, model: WomModel, index: int):
+    def __init__(self, model: World, index: int):
         super().__init__(model)
         self.index = index
         graph = model.graph

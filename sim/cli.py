@@ -17,9 +17,9 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.compose import CONFIG_DIR
-from sim.config import register_configs
 from sim.errors import UserError
 from sim.jobs import config_hash, is_complete, job_dirname, record_failure, sweep_progress
+from sim.schema import register_configs
 
 register_configs()
 if not OmegaConf.has_resolver("womsim_jobdir"):

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.daily import DailyModel
 from sim.graphs import Graph
-from sim.model import DailyModel
 from sim.preset_agents import AgentPreset
 from sim.rules.presets import ACTIVE, PRESETS
 from sim.streams import Streams

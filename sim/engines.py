@@ -2,19 +2,54 @@
 
 Both read the same draws and levers and write the same state and :class:`~sim.rules.wom.Day`
 record, so a run gives the same result on either engine (up to floating-point rounding).
+
+An engine has four phase groups, the points between which strategies' hooks run
+(:meth:`sim.model.World.step`): ``brand_and_experience`` (phases 1 and 2), ``talk``
+(phase 3), ``adoption`` (phase 4) and ``loyalty_and_forgetting`` (phases 5 and 6), which
+returns the end-of-day counts of the state for the day's metrics row. ``start_day`` prepares
+the day record.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from sim.agents import Consumer
 from sim.population import VIA_ADS, VIA_MEDIA
 from sim.rules import wom
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
+
+
+class Engine(Protocol):
+    """How a model's day is computed (see the module docstring for the phase groups)."""
+
+    name: str
+    threads: int
+
+    def start_day(self, m: World) -> None:
+        """Prepare ``m.day`` for today's phases."""
+        ...
+
+    def brand_and_experience(self, m: World) -> None:
+        """Phases 1 (brand actions, mass media) and 2 (experience, complaints)."""
+        ...
+
+    def talk(self, m: World) -> None:
+        """Phase 3: posts, reading, attitude updates."""
+        ...
+
+    def adoption(self, m: World) -> None:
+        """Phase 4: purchases (``m.day.buyers``)."""
+        ...
+
+    def loyalty_and_forgetting(self, m: World) -> tuple:
+        """Phases 5 (loyalty, churn) and 6 (forgetting); returns the end-of-day counts
+        (:func:`sim.rules.wom.count_state`)."""
+        ...
 
 
 class VectorizedEngine:
@@ -22,38 +57,33 @@ class VectorizedEngine:
 
     name = "vectorized"
 
-    def __init__(self, model: WomModel, threads: int = 1):
+    def __init__(self, model: World, threads: int = 1):
         self.scratch = wom.TalkScratch(model.graph.n)
         self.draws = model.draw_source.lazy()
         self.threads = max(1, int(threads))
         self.chunks = wom.Chunks.of(model.graph, self.threads)
         self.buffers: dict[str, np.ndarray] = {}
 
-    def start_day(self, model: WomModel) -> None:
+    def start_day(self, model: World) -> None:
         """The day's arrays reuse the engine's buffers (valid until the next day starts)."""
         model.day.buffers = self.buffers
 
-    def brand(self, m: WomModel) -> None:
-        """Phases 1 and 2 together (one parallel region)."""
+    def brand_and_experience(self, m: World) -> None:
+        """Phases 1 and 2 in one parallel region."""
         wom.brand_and_experience(m.state, m.traits, self.draws, m.levers, m.params, m.day,
                                  self.chunks)
 
-    def experience(self, m: WomModel) -> None:
-        """Already done in :meth:`brand`."""
-
-    def talk(self, m: WomModel) -> None:
+    def talk(self, m: World) -> None:
         wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch,
                  self.chunks)
 
-    def adoption(self, m: WomModel) -> None:
+    def adoption(self, m: World) -> None:
         wom.adoption(m.state, self.draws, m.params, m.day, self.chunks)
 
-    def loyalty(self, m: WomModel) -> None:
-        """Phases 5 and 6 together (one pass), counting the end-of-day state on the way."""
-        wom.loyalty_and_forgetting(m.state, self.draws, m.levers, m.params, m.day, self.chunks)
-
-    def forgetting(self, m: WomModel) -> None:
-        """Already done in :meth:`loyalty`'s pass."""
+    def loyalty_and_forgetting(self, m: World) -> tuple:
+        """Phases 5 and 6 in one pass, counting the end-of-day state on the way."""
+        return wom.loyalty_and_forgetting(m.state, self.draws, m.levers, m.params, m.day,
+                                          self.chunks)
 
 
 class AgentEngine:
@@ -61,14 +91,14 @@ class AgentEngine:
 
     name = "agents"
 
-    def __init__(self, model: WomModel, threads: int = 1):
-        from sim.agents import Consumer
+    threads = 1
 
+    def __init__(self, model: World, threads: int = 1):
         for index in range(model.graph.n):
             Consumer(model, index)
-        self.consumers = model.agents_by_type[Consumer]
+        self.consumers = model.agents_by_type[Consumer]  # the model is a mesa.Model
 
-    def start_day(self, m: WomModel) -> None:
+    def start_day(self, m: World) -> None:
         """Allocate the day's record; the agents fill in their own entries."""
         n = m.graph.n
         d = m.day
@@ -83,19 +113,17 @@ class AgentEngine:
         self.consumers.do(decide)
         self.consumers.do(commit)
 
-    def brand(self, m: WomModel) -> None:
+    def brand_and_experience(self, m: World) -> None:
         self._phase("decide_brand", "commit_brand")
         via = m.state.aware_via[m.day.newly_aware_media]
         m.day.counts["aware_from_media"] = int((via == VIA_MEDIA).sum())
         m.day.counts["aware_from_ads"] = int((via == VIA_ADS).sum())
-
-    def experience(self, m: WomModel) -> None:
         self._phase("decide_experience", "commit_experience")
         m.day.counts["uses"] = int(m.day.used.sum())
         m.day.complainers = np.flatnonzero(m.day.complained)
         m.day.counts["complaints"] = int(m.day.complainers.size)
 
-    def talk(self, m: WomModel) -> None:
+    def talk(self, m: World) -> None:
         self._phase("decide_post", "commit_post")
         self._phase("decide_listen", "commit_listen")
         m.day.counts["positive_messages"] = int((m.day.posted > 0).sum())
@@ -103,17 +131,16 @@ class AgentEngine:
         m.day.counts["aware_from_wom"] = int(m.day.newly_aware_wom.sum())
         m.day.posters = np.flatnonzero(m.day.posted)
 
-    def adoption(self, m: WomModel) -> None:
+    def adoption(self, m: World) -> None:
         self._phase("decide_adoption", "commit_adoption")
         m.day.buyers = np.flatnonzero(m.day.bought)
         m.day.counts["purchases"] = int(m.day.buyers.size)
 
-    def loyalty(self, m: WomModel) -> None:
+    def loyalty_and_forgetting(self, m: World) -> tuple:
         self._phase("decide_loyalty", "commit_loyalty")
         m.day.counts["churns"] = int(m.day.churned.sum())
-
-    def forgetting(self, m: WomModel) -> None:
         self.consumers.do("forget")
+        return wom.count_state(m.state, m.params)
 
 
 ENGINES = {"vectorized": VectorizedEngine, "agents": AgentEngine}

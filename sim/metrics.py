@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import SOURCE_NAMES
-from sim.rules.kernels import state_counts
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
 
 #: columns of timeseries.csv, in order
 TIMESERIES_COLUMNS = (
@@ -29,19 +28,15 @@ def net_sentiment(promoters: int, detractors: int, aware: int) -> float:
     return (promoters - detractors) / aware if aware else 0.0
 
 
-def snapshot(model: WomModel) -> dict:
+def snapshot(model: World, counted: tuple) -> dict:
     """One row of the time series: fractions of all consumers, plus the day's counts.
 
-    ``mean_loyalty`` is the mean over current customers (NaN when there are none); message and
-    event columns count what happened during that day (0 at step 0).
+    ``counted`` is the state's counts at the end of the day, as
+    :func:`sim.rules.wom.count_state` returns them (the last phase of a day counts them on its
+    way). ``mean_loyalty`` is the mean over current customers (NaN when there are none);
+    message and event columns count what happened during that day (0 at step 0).
     """
-    s, n = model.state, model.graph.n
-    day = model.day
-    if day is not None and day.end_counts is not None:  # counted by the last phase
-        counted = day.end_counts
-    else:
-        counted = state_counts(s.aware, s.attitude, s.customer, s.ever_customer, s.churned,
-                               s.loyalty, model.params.promoter_threshold, model.chunk_bounds)
+    n = model.graph.n
     aware, ever, customers, promoters, detractors, churned, loyalty_sum = counted
     counts = model.day.counts if model.day is not None else {}
     row = {
@@ -64,7 +59,7 @@ def _none_if_nan(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
-def final_metrics(model: WomModel, rows: list[dict]) -> dict:
+def final_metrics(model: World, rows: list[dict]) -> dict:
     """The figures of metrics.json for a finished run (see README, "Outputs")."""
     s = model.state
     last = rows[-1]
@@ -92,7 +87,7 @@ def final_metrics(model: WomModel, rows: list[dict]) -> dict:
     }
 
 
-def cost_metrics(model: WomModel, ever_customers: int) -> dict:
+def cost_metrics(model: World, ever_customers: int) -> dict:
     """``cost`` (total), ``cost_by_strategy`` and ``cost_per_customer`` (cost per consumer who
     ever bought; null when nobody did)."""
     by = {st.name: float(st.cost) for st in model.strategies}
@@ -101,7 +96,7 @@ def cost_metrics(model: WomModel, ever_customers: int) -> dict:
             "cost_per_customer": cost / ever_customers if ever_customers else None}
 
 
-def conversion_counts(model: WomModel) -> dict:
+def conversion_counts(model: World) -> dict:
     """Number of purchases by source: from_media, from_ads, organic, from_kol, from_referral,
     seeded (KOLs given the product)."""
     counts = dict.fromkeys(SOURCE_NAMES.values(), 0)
@@ -111,7 +106,7 @@ def conversion_counts(model: WomModel) -> dict:
     return counts
 
 
-def complaint_metrics(model: WomModel, rows: list[dict]) -> dict:
+def complaint_metrics(model: World, rows: list[dict]) -> dict:
     """Complaints received, answered and recovered (the last two 0 without fast responses),
     plus every strategy's own figures."""
     out = {"complaints_received": int(sum(r["complaints"] for r in rows)),
@@ -123,7 +118,7 @@ def complaint_metrics(model: WomModel, rows: list[dict]) -> dict:
     return out
 
 
-def conversions_table(model: WomModel):
+def conversions_table(model: World):
     """Every purchase: ``day, consumer, source, converted_by`` (-1: nobody), as a DataFrame;
     ``consumer``/``converted_by`` are node numbers (graph labels in ``consumer_id``)."""
     import pandas as pd

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import mesa
 import numpy as np
 
 from sim.config import PopulationConfig, WomModelConfig
-from sim.engines import ENGINES
+from sim.daily import DailyModel
+from sim.engines import ENGINES, Engine
 from sim.graphs import Graph
 from sim.metrics import snapshot
-from sim.population import VIA_MEDIA, State, Traits
+from sim.population import SOURCE_CODES, VIA_MEDIA, State, Traits
+from sim.rules import wom
 from sim.rules.draws import DayDraws, DrawSource
 from sim.rules.levers import Levers
 from sim.rules.wom import Day
@@ -19,23 +20,8 @@ from sim.strategies import Strategy
 from sim.streams import Streams
 
 
-class DailyModel(mesa.Model):
-    """A Mesa model stepped one day at a time, keeping one ``records`` row per day in ``t``."""
-
-    t: int
-    records: list[dict]
-
-    def run(self, steps: int, progress=None) -> list[dict]:
-        """Run ``steps`` days; ``progress(t)`` is called after each. Returns ``records``."""
-        for _ in range(steps):
-            self.step()
-            if progress is not None:
-                progress(self.t)
-        return self.records
-
-
 class WomModel(DailyModel):
-    """The word-of-mouth model on a given graph.
+    """The word-of-mouth model on a given graph (it is a :class:`~sim.world.World`).
 
     Parameters
     ----------
@@ -89,12 +75,12 @@ class WomModel(DailyModel):
         self._draws: DayDraws | None = None
         self.levers = Levers.neutral(graph.n)
         self._draw_source = DrawSource(streams, graph.n)
-        self.engine = ENGINES[engine](self, threads)
+        self.engine: Engine = ENGINES[engine](self, threads)
         self.conversions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.strategies = list(strategies)
         for strategy in self.strategies:
             strategy.setup(self, streams.get(f"strategy.{strategy.name}"))
-        self.records: list[dict] = [snapshot(self)]
+        self.records: list[dict] = [snapshot(self, wom.count_state(self.state, params))]
 
     def _initial_awareness(self, rng: np.random.Generator) -> None:
         aware = rng.random(self.graph.n) < self.params.initial_aware
@@ -115,8 +101,7 @@ class WomModel(DailyModel):
         engine.start_day(self)
         for strategy in self.strategies:
             strategy.brand_actions(self)
-        engine.brand(self)
-        engine.experience(self)
+        engine.brand_and_experience(self)
         for strategy in self.strategies:
             strategy.after_experience(self)
         engine.talk(self)
@@ -126,10 +111,7 @@ class WomModel(DailyModel):
         self.log_conversions(self.day.buyers)
         for strategy in self.strategies:
             strategy.after_adoption(self)
-        engine.loyalty(self)
-        engine.forgetting(self)
-        self.records.append(snapshot(self))
-        self.day.end_counts = None  # later snapshots count the state as it is then
+        self.records.append(snapshot(self, engine.loyalty_and_forgetting(self)))
 
     @property
     def draws(self) -> DayDraws:
@@ -143,7 +125,7 @@ class WomModel(DailyModel):
     def chunk_bounds(self) -> np.ndarray:
         """How per-consumer passes cut the consumers into chunks that run in parallel
         (``[0, n]``: serially; see :mod:`sim.rules.kernels`)."""
-        chunks = getattr(self.engine, "chunks", None)
+        chunks = getattr(self.engine, "chunks", None)  # the agents engine runs serially
         if chunks is None:
             return np.array([0, self.graph.n], dtype=np.int64)
         return chunks.consumers
@@ -152,6 +134,15 @@ class WomModel(DailyModel):
     def draw_source(self) -> DrawSource:
         """The run's counter-based draws (:class:`~sim.rules.draws.DrawSource`)."""
         return self._draw_source
+
+    def give_product(self, consumers: np.ndarray, attitude: float, source: str) -> None:
+        """Make ``consumers`` aware customers with ``attitude`` today (a gift, a seeding); those
+        not yet customers are logged as conversions from ``source`` (a name of
+        :data:`~sim.population.SOURCE_CODES`). See :func:`sim.rules.wom.give_product`."""
+        new = wom.give_product(self.state, consumers, t=self.t, attitude=attitude,
+                               initial_loyalty=self.params.initial_loyalty,
+                               source=SOURCE_CODES[source])
+        self.log_conversions(new)
 
     def log_conversions(self, buyers: np.ndarray) -> None:
         """Remember today's new customers (their source and converter are in ``state``)."""

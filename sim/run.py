@@ -13,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from omegaconf import OmegaConf
 
 from sim import __version__
-from sim.config import validate
 from sim.diffusion import PRESET_COLUMNS, DiffusionModel, preset_metrics
 from sim.graphs import Graph, build_graph, cached_build
 from sim.io import atomic_write_json, atomic_write_text
 from sim.metrics import TIMESERIES_COLUMNS, conversions_table, final_metrics
 from sim.model import WomModel
+from sim.schema import to_plain, validate
 from sim.strategies import build_strategies
 from sim.streams import Streams
 
@@ -54,8 +53,7 @@ class RunResult:
 def build_model(cfg: Any, graph: Graph | None = None) -> WomModel | DiffusionModel:
     """Validate ``cfg`` and build its model (and graph, from the graph stream, unless given):
     a :class:`WomModel` for ``model=wom``, else a :class:`DiffusionModel` preset."""
-    if OmegaConf.is_config(cfg):
-        cfg = OmegaConf.to_object(cfg)  # plain dataclasses from here on (fast attributes)
+    cfg = to_plain(cfg)  # plain dataclasses from here on (fast attributes)
     validate(cfg)
     if graph is None:
         graph_cfg = cfg.graph

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sim.compose import compose_config
-from sim.config import register_configs
 from sim.graphs import Graph
+from sim.schema import register_configs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

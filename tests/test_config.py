@@ -6,8 +6,8 @@ import pytest
 from hydra.errors import ConfigCompositionException
 
 from conftest import DATA, make_config
-from sim.config import validate
 from sim.errors import ConfigError
+from sim.schema import validate
 
 
 def test_default_config_is_valid_and_uses_ba():

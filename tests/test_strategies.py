@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from conftest import make_config
-from sim.config import validate
 from sim.errors import ConfigError
 from sim.run import build_model, run
+from sim.schema import validate
 from sim.strategies import allocate_budgets
 from sim.strategies.kol import kol_prices
 

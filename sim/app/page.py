@@ -40,7 +40,7 @@ from sim.app.state import (  # noqa: E402
     Scenario,
     World,
 )
-from sim.config import KOL_SELECTORS  # noqa: E402
+from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
 
 apply_offline_settings()
 

@@ -6,7 +6,7 @@ plan the brand has now, and B, the what-if. Each :class:`Scenario` is a handful 
 controls to models is the command line's:
 
     controls -> :func:`scenario_overrides` (Hydra overrides) -> :func:`scenario_config`
-    (:func:`~sim.compose.compose_config`, :func:`~sim.config.validate`) -> ``build_model``
+    (:func:`~sim.compose.compose_config`, :func:`~sim.schema.validate`) -> ``build_model``
 
 so :func:`scenario_command` (the ``womsim`` command with those overrides) reproduces a scenario
 exactly. :class:`Comparison` builds both models on one shared graph and the same seed (common
@@ -14,7 +14,7 @@ random numbers: both face the same consumers and the same luck, so their differe
 controls' effect), steps them together and reports their KPIs and the differences B - A.
 
 Invalid controls raise :class:`ControlError` with a one-line message naming the control, the
-value and what is allowed (or the config key, for checks made by :func:`sim.config.validate`).
+value and what is allowed (or the config key, for checks made by :func:`sim.schema.validate`).
 """
 
 from __future__ import annotations
@@ -34,21 +34,18 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.compose import compose_config
-from sim.config import (
-    KOL_SELECTORS,
-    AdsConfig,
-    FastResponseConfig,
-    KolConfig,
-    RewardsConfig,
-    WomModelConfig,
-    validate,
-)
+from sim.config import WomModelConfig
 from sim.errors import UserError
 from sim.graphs import Graph, build_graph
 from sim.metrics import conversion_counts, cost_metrics
 from sim.model import WomModel
 from sim.population import SOURCE_NAMES, sentiment_codes
 from sim.run import build_model
+from sim.schema import validate
+from sim.strategies.ads import AdsConfig
+from sim.strategies.fast_response import FastResponseConfig
+from sim.strategies.kol import KOL_SELECTORS, KolConfig
+from sim.strategies.rewards import RewardsConfig
 from sim.streams import Streams
 
 Which = Literal["a", "b"]

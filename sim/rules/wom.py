@@ -26,7 +26,7 @@ import numpy as np
 
 from sim.config import WomModelConfig
 from sim.graphs import Graph
-from sim.population import State, Traits
+from sim.population import NOBODY, VIA_SEEDED, State, Traits
 from sim.rules import kernels
 from sim.rules.draws import ADOPT, CHURN, COMPLAIN, HEAR, MEDIA, TALK, USE, DayDraws
 from sim.rules.levers import Levers
@@ -59,8 +59,6 @@ class Day:
     counts: dict[str, int] = field(default_factory=dict)
     #: arrays to reuse from day to day (by name), or None to allocate new ones each day
     buffers: dict[str, np.ndarray] | None = field(default=None, repr=False)
-    #: the end-of-day state counts, when a phase already counted them (see ``snapshot``)
-    end_counts: tuple | None = None
 
     def array(self, name: str, n: int, dtype) -> np.ndarray:
         """An uninitialised array of ``n`` for ``name`` (the phase fills every entry): from
@@ -295,10 +293,37 @@ def forgetting(state: State, p: WomModelConfig) -> None:
 
 
 def loyalty_and_forgetting(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig,
-                           day: Day, chunks: Chunks | None = None) -> None:
+                           day: Day, chunks: Chunks | None = None) -> tuple:
     """Phases 5 and 6 in one pass over the consumers (both only touch each consumer's own
-    state), counting the end-of-day state on the way into ``day.end_counts`` (the tuple of
-    :func:`kernels.state_counts`)."""
+    state); returns the end-of-day state counted on the way (as :func:`count_state`)."""
     counts = np.zeros(7, dtype=np.int64)
     _loyalty(state, draws, levers, p, day, chunks, 1.0 - p.attitude_decay, counts)
-    day.end_counts = kernels.counts_tuple(counts)
+    return kernels.counts_tuple(counts)
+
+
+def count_state(state: State, p: WomModelConfig, chunks: Chunks | None = None) -> tuple:
+    """The state's counts for the metrics row: ``(aware, ever_customer, customers, promoters,
+    detractors, churned, loyalty_sum)`` (:func:`kernels.state_counts`)."""
+    return kernels.state_counts(state.aware, state.attitude, state.customer, state.ever_customer,
+                                state.churned, state.loyalty, p.promoter_threshold,
+                                _chunks(chunks, state.aware.size).consumers)
+
+
+def give_product(state: State, consumers: np.ndarray, *, t: int, attitude: float,
+                 initial_loyalty: float, source: int) -> np.ndarray:
+    """Make ``consumers`` aware customers with ``attitude`` on day ``t``, outside the adoption
+    phase (a gift, a seeding): the unaware among them count as aware by seeding, those not yet
+    customers start with ``initial_loyalty`` and purchase source ``source``, converted by
+    nobody; churned ones come back. Returns the new customers (int64 indices)."""
+    state.aware_via[consumers[~state.aware[consumers]]] = VIA_SEEDED
+    state.aware[consumers] = True
+    state.attitude[consumers] = attitude
+    new = consumers[~state.customer[consumers]]
+    state.loyalty[new] = initial_loyalty
+    state.customer[consumers] = True
+    state.ever_customer[consumers] = True
+    state.churned[consumers] = False
+    state.source[new] = source
+    state.converted_by[new] = NOBODY
+    state.last_news[consumers] = t
+    return new

@@ -1,23 +1,62 @@
-"""The brand's interaction strategies: registry, budgets and construction from a config."""
+"""The brand's interaction strategies: the registry of plugins, budgets, checks and
+construction from a config.
+
+Each strategy is a plugin declared in its own module (:class:`~sim.strategies.base.StrategyPlugin`:
+schema, checks, hooks, summary); registering it is its line in :data:`PLUGINS`.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import field, make_dataclass
 from typing import Any
 
-from sim.strategies.ads import AdsStrategy
-from sim.strategies.base import Strategy
-from sim.strategies.fast_response import FastResponseStrategy
-from sim.strategies.kol import KolStrategy
-from sim.strategies.rewards import RewardsStrategy
+from sim.config import Checker, lookup, validate_common
+from sim.strategies import ads, fast_response, kol, rewards
+from sim.strategies.base import Strategy, StrategyPlugin
+
+#: every strategy, by its name in ``strategy=...``, in the order hooks run and reports list them
+PLUGINS: dict[str, StrategyPlugin] = {plugin.name: plugin for plugin in (
+    kol.PLUGIN,
+    rewards.PLUGIN,
+    fast_response.PLUGIN,
+    ads.PLUGIN,
+)}
 
 #: name in ``strategy=...`` -> class
-STRATEGIES: dict[str, type[Strategy]] = {
-    "kol": KolStrategy,
-    "rewards": RewardsStrategy,
-    "fast_response": FastResponseStrategy,
-    "ads": AdsStrategy,
-}
+STRATEGIES: dict[str, type[Strategy]] = {name: p.strategy for name, p in PLUGINS.items()}
+
+#: name -> config schema (``strategy.<name>``)
+STRATEGY_SCHEMAS: dict[str, type] = {name: p.schema for name, p in PLUGINS.items()}
+
+#: the ``strategy`` section of a run: one optional field per plugin (absent = off)
+StrategySet = make_dataclass(
+    "StrategySet",
+    [(name, schema | None, field(default=None)) for name, schema in STRATEGY_SCHEMAS.items()])
+StrategySet.__module__ = __name__
+StrategySet.__doc__ = ("The strategies of a run (``strategy=kol``, ``strategy=[kol,rewards]``, "
+                       "...); absent = off.")
+
+
+def validate_strategies(check: Checker) -> None:
+    """Check budgets and each configured strategy's parameters."""
+    cfg = check.cfg
+    active = [name for name in PLUGINS if lookup(cfg, f"strategy.{name}") is not None]
+    if active and cfg.model.name != "wom":
+        check.fail("strategy", "[" + ",".join(active) + "]",
+                   f"no strategy with model={cfg.model.name} (strategies act on model=wom)")
+    if cfg.budget is not None:
+        check.at_least("budget", 0.0)
+    for name, share in cfg.budget_shares.items():
+        if name not in PLUGINS:
+            check.fail(f"budget_shares.{name}", share, "keys among " + ", ".join(PLUGINS))
+        check.prob(f"budget_shares.{name}")
+    if sum(cfg.budget_shares.values()) > 1 + 1e-9:
+        check.fail("budget_shares", dict(cfg.budget_shares), "shares summing to at most 1")
+    for name in active:
+        validate_common(check, f"strategy.{name}")
+    for name in active:
+        PLUGINS[name].validate(check)
 
 
 def active_strategies(strategy_set: Any) -> dict[str, Any]:
@@ -48,19 +87,15 @@ def allocate_budgets(configs: dict[str, Any], total: float | None,
     return budgets
 
 
-def _plain(cfg: Any) -> Any:
-    """A DictConfig as its dataclass (attribute access in the daily hooks stays cheap)."""
-    from omegaconf import DictConfig, OmegaConf
-
-    return OmegaConf.to_object(cfg) if isinstance(cfg, DictConfig) else cfg
-
-
 def build_strategies(strategy_set: Any, total: float | None = None,
                      shares: dict[str, float] | None = None) -> list[Strategy]:
-    """Instantiate the configured strategies with their budgets."""
-    configs = {name: _plain(cfg) for name, cfg in active_strategies(strategy_set).items()}
+    """Instantiate the configured strategies (plain dataclasses, :func:`sim.schema.to_plain`)
+    with their budgets."""
+    configs = active_strategies(strategy_set)
     budgets = allocate_budgets(configs, total, dict(shares or {}))
     return [STRATEGIES[name](cfg, budgets[name]) for name, cfg in configs.items()]
 
 
-__all__ = ["STRATEGIES", "Strategy", "active_strategies", "allocate_budgets", "build_strategies"]
+__all__ = ["PLUGINS", "STRATEGIES", "STRATEGY_SCHEMAS", "Strategy", "StrategyPlugin",
+           "StrategySet", "active_strategies", "allocate_budgets", "build_strategies",
+           "validate_strategies"]

@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.strategies.base import Strategy
+from sim.config import Checker, StrategyConfig
+from sim.strategies.base import Strategy, StrategyPlugin
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
+
+
+@dataclass
+class AdsConfig(StrategyConfig):
+    """Paid mass media: impressions bought daily, each may make an unaware consumer aware."""
+
+    end: int | None = None
+    impressions_per_day: float = 5000.0
+    cost_per_impression: float = 0.01
+    effectiveness: float = 0.005
+    tone: float = 0.2
+
+
+def validate_ads(check: Checker) -> None:
+    """Check ``strategy.ads``."""
+    check.at_least("strategy.ads.impressions_per_day", 0.0)
+    check.at_least("strategy.ads.cost_per_impression", 0.0)
+    check.prob("strategy.ads.effectiveness")
+    check.within("strategy.ads.tone", -1.0, 1.0)
 
 
 class AdsStrategy(Strategy):
@@ -26,7 +47,7 @@ class AdsStrategy(Strategy):
         super().__init__(cfg, budget)
         self.impressions = 0.0
 
-    def brand_actions(self, model: WomModel) -> None:
+    def brand_actions(self, model: World) -> None:
         if not self.in_period(model.t):
             return
         cfg = self.cfg
@@ -41,3 +62,9 @@ class AdsStrategy(Strategy):
 
     def report(self) -> dict:
         return {"ads_impressions": self.impressions}
+
+
+PLUGIN = StrategyPlugin(
+    name="ads", schema=AdsConfig, strategy=AdsStrategy, validate=validate_ads,
+    summary="Paid mass media, the non-word-of-mouth comparator: impressions bought every day "
+            "make unaware consumers aware with a given tone.")

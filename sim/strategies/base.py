@@ -1,4 +1,4 @@
-"""The hook protocol every strategy implements, and its budget.
+"""The hook protocol every strategy implements, its budget, and what a strategy plugin declares.
 
 A strategy acts in the brand phase of each day by setting :class:`~sim.rules.levers.Levers` or
 changing consumer state directly (e.g. giving KOLs the product), and may react after other
@@ -10,12 +10,15 @@ spends more than its budget.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.config import Checker
+    from sim.world import World
 
 #: spending tolerance for floating-point sums
 EPS = 1e-9
@@ -71,20 +74,20 @@ class Strategy:
         return t >= self.cfg.start and (end is None or t <= end)
 
     # ------------------------------------------------------------------- hooks
-    def setup(self, model: WomModel, rng: np.random.Generator) -> None:
+    def setup(self, model: World, rng: np.random.Generator) -> None:
         """Called once when the model is built, before step 0 is recorded."""
         self.rng = rng
 
-    def brand_actions(self, model: WomModel) -> None:
+    def brand_actions(self, model: World) -> None:
         """Phase 1: act on today's levers or state."""
 
-    def after_experience(self, model: WomModel) -> None:
+    def after_experience(self, model: World) -> None:
         """After phase 2: ``model.day.complained`` (``complainers``) holds today's complaints."""
 
-    def after_talk(self, model: WomModel) -> None:
+    def after_talk(self, model: World) -> None:
         """After phase 3: ``model.day.posted`` (``posters``) holds today's posts."""
 
-    def after_adoption(self, model: WomModel) -> None:
+    def after_adoption(self, model: World) -> None:
         """After phase 4: ``model.day.bought`` (``buyers``) holds today's purchases."""
 
     # ----------------------------------------------------------------- outputs
@@ -92,6 +95,33 @@ class Strategy:
         """Figures for metrics.json; keys are prefixed by the caller only where they clash."""
         return {}
 
-    def artifacts(self, model: WomModel) -> dict[str, Any]:
+    def artifacts(self, model: World) -> dict[str, Any]:
         """Extra JSON files to write beside metrics.json, by file name."""
         return {}
+
+
+@dataclass(frozen=True)
+class StrategyPlugin:
+    """Everything the rest of womsim needs to know of one strategy, declared in its module.
+
+    Attributes
+    ----------
+    name : str
+        Its name in ``strategy=...`` and the ``strategy.<name>`` config key.
+    schema : type
+        Its config dataclass (a :class:`~sim.config.StrategyConfig`); Hydra's schema for
+        ``strategy.<name>``.
+    strategy : type[Strategy]
+        Its hooks, built as ``strategy(cfg, budget)``.
+    validate : callable
+        ``validate(check)``: value checks of ``strategy.<name>`` beyond the shared fields (a
+        :class:`~sim.config.Checker` over the whole run's config).
+    summary : str
+        One sentence for strategists: its row in docs/strategies.md.
+    """
+
+    name: str
+    schema: type
+    strategy: type[Strategy]
+    validate: Callable[[Checker], None]
+    summary: str

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.config import Checker, StrategyConfig
 from sim.strategies import kernels
-from sim.strategies.base import Strategy
+from sim.strategies.base import Strategy, StrategyPlugin
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
 
 HOURS_PER_DAY = 24.0
 
@@ -26,6 +28,39 @@ def draw_delays(rng: np.random.Generator, size: int, mean: float, dist: str) -> 
     if dist == "uniform":
         return rng.uniform(0.0, 2.0 * mean, size)
     raise ValueError(f"delay_dist={dist!r}: allowed exponential, fixed, uniform")
+
+
+@dataclass
+class FastResponseConfig(StrategyConfig):
+    """Answer complaints in public after a delay, with a daily capacity."""
+
+    capacity: int = 20
+    delay: float = 1.0
+    delay_unit: str = "days"
+    delay_dist: str = "exponential"
+    recovery_max: float = 0.8
+    recovery_halflife: float = 2.0
+    recovery_attitude: float = 0.5
+    recovery_bonus: float = 0.1
+    answer_credibility: float = 0.3
+    answer_memory: int = 14
+    cost_per_response: float = 10.0
+    cost_per_day: float = 20.0
+
+
+def validate_fast_response(check: Checker) -> None:
+    """Check ``strategy.fast_response``."""
+    check.at_least("strategy.fast_response.capacity", 0)
+    check.at_least("strategy.fast_response.delay", 0.0)
+    check.one_of("strategy.fast_response.delay_unit", ("hours", "days"))
+    check.one_of("strategy.fast_response.delay_dist", ("exponential", "fixed", "uniform"))
+    for key in ("recovery_max", "recovery_bonus", "answer_credibility"):
+        check.prob(f"strategy.fast_response.{key}")
+    check.within("strategy.fast_response.recovery_attitude", -1.0, 1.0)
+    check.positive("strategy.fast_response.recovery_halflife")
+    check.at_least("strategy.fast_response.answer_memory", 0)
+    check.at_least("strategy.fast_response.cost_per_response", 0.0)
+    check.at_least("strategy.fast_response.cost_per_day", 0.0)
 
 
 class FastResponseStrategy(Strategy):
@@ -60,15 +95,15 @@ class FastResponseStrategy(Strategy):
         self.counts = {"complaints_received": 0, "complaints_answered": 0,
                        "complaints_recovered": 0, "staffed_days": 0}
 
-    def setup(self, model: WomModel, rng: np.random.Generator) -> None:
+    def setup(self, model: World, rng: np.random.Generator) -> None:
         super().setup(model, rng)
         self.answered_until = np.full(model.graph.n, -1, dtype=np.int64)
 
-    def brand_actions(self, model: WomModel) -> None:
+    def brand_actions(self, model: World) -> None:
         kernels.scale_until(model.chunk_bounds, self.answered_until, model.t,
                             model.levers.message_credibility, self.cfg.answer_credibility)
 
-    def after_experience(self, model: WomModel) -> None:
+    def after_experience(self, model: World) -> None:
         cfg, t = self.cfg, model.t
         new = model.day.complainers
         self.counts["complaints_received"] += int(new.size)
@@ -105,7 +140,7 @@ class FastResponseStrategy(Strategy):
         self.counts["staffed_days"] += 1
         return True
 
-    def _answer(self, model: WomModel, rows: np.ndarray) -> None:
+    def _answer(self, model: World, rows: np.ndarray) -> None:
         cfg, s = self.cfg, model.state
         self.spend(cfg.cost_per_response * rows.size)
         draws = self.rng.random(rows.size)
@@ -123,3 +158,10 @@ class FastResponseStrategy(Strategy):
                 "complaints_backlog": int(self.size),
                 "mean_response_delay_days": (self.delay_sum / self.counts["complaints_answered"]
                                              if self.counts["complaints_answered"] else None)}
+
+
+PLUGIN = StrategyPlugin(
+    name="fast_response", schema=FastResponseConfig, strategy=FastResponseStrategy,
+    validate=validate_fast_response,
+    summary="A customer-service team answers complaints in public after a delay, up to a daily "
+            "capacity: fast answers recover complainers, and answered complaints weigh less.")

@@ -3,16 +3,75 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import POST_KOL, SOURCE_CODES, VIA_SEEDED
-from sim.strategies.base import EPS, Strategy
+from sim.config import Checker, StrategyConfig
+from sim.population import POST_KOL
+from sim.strategies.base import EPS, Strategy, StrategyPlugin
 from sim.strategies.selectors import rank
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
+
+#: the ``strategy.kol.selector`` choices (:func:`~sim.strategies.selectors.rank`)
+KOL_SELECTORS = ("random", "degree", "pagerank", "betweenness", "kcore", "fringe", "greedy")
+
+
+@dataclass
+class KolTier:
+    """Price of one KOL with at least ``min_followers`` followers (graph degree)."""
+
+    min_followers: int = 0
+    price: float = 0.0
+
+
+@dataclass
+class KolConfig(StrategyConfig):
+    """Seed key opinion leaders: give them the product and boost their posting for a period."""
+
+    k: int | None = 10
+    selector: str = "degree"
+    min_followers: int = 0
+    max_followers: int | None = None
+    duration: int = 30
+    talk_boost: float = 5.0
+    attitude: float = 0.8
+    credibility: float = 1.0
+    tiers: list[KolTier] = field(default_factory=lambda: [
+        KolTier(0, 100.0), KolTier(20, 400.0), KolTier(50, 1000.0), KolTier(100, 2500.0)])
+    greedy_samples: int = 10000
+    greedy_pass_on: float = 0.3
+    betweenness_samples: int = 500
+
+
+def validate_kol(check: Checker) -> None:
+    """Check ``strategy.kol`` (the run's ``budget`` too: KOLs need a number or a budget)."""
+    cfg = check.cfg
+    kol = cfg.strategy.kol
+    check.one_of("strategy.kol.selector", KOL_SELECTORS)
+    if kol.k is not None:
+        check.at_least("strategy.kol.k", 0)
+    check.at_least("strategy.kol.min_followers", 0)
+    if kol.max_followers is not None and kol.max_followers < kol.min_followers:
+        check.fail("strategy.kol.max_followers", kol.max_followers,
+                   ">= strategy.kol.min_followers")
+    check.at_least("strategy.kol.duration", 1)
+    check.at_least("strategy.kol.talk_boost", 0.0)
+    check.within("strategy.kol.attitude", -1.0, 1.0)
+    check.prob("strategy.kol.credibility")
+    check.prob("strategy.kol.greedy_pass_on")
+    check.at_least("strategy.kol.greedy_samples", 1)
+    check.at_least("strategy.kol.betweenness_samples", 1)
+    if len(kol.tiers) == 0:
+        check.fail("strategy.kol.tiers", [], "at least one {min_followers, price} tier")
+    for i, _ in enumerate(kol.tiers):
+        check.at_least(f"strategy.kol.tiers.{i}.min_followers", 0)
+        check.at_least(f"strategy.kol.tiers.{i}.price", 0.0)
+    if cfg.budget is None and kol.budget is None and kol.k is None:
+        check.fail("strategy.kol.k", None, "a number of KOLs, or a budget to spend on them")
 
 
 def kol_prices(degree: np.ndarray, tiers) -> np.ndarray:
@@ -39,7 +98,7 @@ class KolStrategy(Strategy):
         self.kols = np.zeros(0, dtype=np.int64)
         self.prices = np.zeros(0)
 
-    def setup(self, model: WomModel, rng: np.random.Generator) -> None:
+    def setup(self, model: World, rng: np.random.Generator) -> None:
         super().setup(model, rng)
         cfg, graph = self.cfg, model.graph
         degree = graph.degree
@@ -73,7 +132,7 @@ class KolStrategy(Strategy):
         self.kols = np.array(chosen, dtype=np.int64)
         self.prices = prices[self.kols]
 
-    def brand_actions(self, model: WomModel) -> None:
+    def brand_actions(self, model: World) -> None:
         cfg, t = self.cfg, model.t
         if self.kols.size == 0 or not cfg.start <= t < cfg.start + cfg.duration:
             return
@@ -84,27 +143,15 @@ class KolStrategy(Strategy):
         levers.message_credibility[self.kols] *= cfg.credibility
         levers.post_kind[self.kols] = POST_KOL
 
-    def _seed(self, model: WomModel) -> None:
+    def _seed(self, model: World) -> None:
         """Pay the KOLs and give them the product."""
         self.spend(float(self.prices.sum()))
-        s, kols, t = model.state, self.kols, model.t
-        s.aware_via[kols[~s.aware[kols]]] = VIA_SEEDED
-        s.aware[kols] = True
-        s.attitude[kols] = self.cfg.attitude
-        new = kols[~s.customer[kols]]
-        s.loyalty[new] = model.params.initial_loyalty
-        s.customer[kols] = True
-        s.ever_customer[kols] = True
-        s.churned[kols] = False
-        s.source[new] = SOURCE_CODES["seeded"]
-        s.converted_by[new] = -1
-        s.last_news[kols] = t
-        model.log_conversions(new)
+        model.give_product(self.kols, self.cfg.attitude, "seeded")
 
     def report(self) -> dict:
         return {"kols": int(self.kols.size)}
 
-    def artifacts(self, model: WomModel) -> dict:
+    def artifacts(self, model: World) -> dict:
         labels = model.graph.labels
         ids = [labels[i].item() if labels is not None else int(i) for i in self.kols]
         return {"kols.json": {
@@ -116,3 +163,10 @@ class KolStrategy(Strategy):
                                                                   strict=True)],
             "cost": self.cost,
         }}
+
+
+PLUGIN = StrategyPlugin(
+    name="kol", schema=KolConfig, strategy=KolStrategy, validate=validate_kol,
+    summary="Seed key opinion leaders chosen by a selector (degree, PageRank, betweenness, "
+            "k-core, greedy influence, random, fringe): give them the product and boost their "
+            "posting for a period; each costs the price of their follower tier.")

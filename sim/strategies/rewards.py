@@ -3,16 +3,42 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.config import Checker, StrategyConfig
 from sim.population import POST_REFERRAL, SOURCE_CODES
 from sim.strategies import kernels
-from sim.strategies.base import EPS, Strategy
+from sim.strategies.base import EPS, Strategy, StrategyPlugin
 
 if TYPE_CHECKING:
-    from sim.model import WomModel
+    from sim.world import World
+
+
+@dataclass
+class RewardsConfig(StrategyConfig):
+    """Referral rewards, optional per-share rewards and loyalty points for customers."""
+
+    end: int | None = None
+    referral_reward: float = 10.0
+    share_reward: float = 0.0
+    points_per_day: float = 0.0
+    points_loyalty: float = 0.01
+    talk_boost: float = 2.0
+    credibility: float = 0.8
+    cap_per_person: float = 100.0
+    deal_seeker_drop: float = 0.3
+
+
+def validate_rewards(check: Checker) -> None:
+    """Check ``strategy.rewards``."""
+    for key in ("referral_reward", "share_reward", "points_per_day", "cap_per_person",
+                "talk_boost"):
+        check.at_least(f"strategy.rewards.{key}", 0.0)
+    for key in ("points_loyalty", "credibility", "deal_seeker_drop"):
+        check.prob(f"strategy.rewards.{key}")
 
 
 _NO_MEMBERS = np.zeros(0, dtype=np.int64)
@@ -44,7 +70,7 @@ class RewardsStrategy(Strategy):
         self.counts = {"referrals_paid": 0, "shares_paid": 0, "points_paid": 0,
                        "deal_seekers": 0}
 
-    def setup(self, model: WomModel, rng: np.random.Generator) -> None:
+    def setup(self, model: World, rng: np.random.Generator) -> None:
         super().setup(model, rng)
         self.paid = np.zeros(model.graph.n)
         self.deal_seeker = np.zeros(model.graph.n, dtype=bool)
@@ -56,7 +82,7 @@ class RewardsStrategy(Strategy):
                              self.cfg.points_per_day) if c > 0]
         return min(units) if units else 0.0
 
-    def brand_actions(self, model: WomModel) -> None:
+    def brand_actions(self, model: World) -> None:
         t = model.t
         can_pay = self.remaining + EPS >= self._unit() and self.remaining > 0
         should_run = self.in_period(t) and can_pay and self.stopped_on is None
@@ -74,7 +100,7 @@ class RewardsStrategy(Strategy):
         if points:
             self._pay_points(model, self._members[:count].copy())
 
-    def _pay_points(self, model: WomModel, members: np.ndarray) -> None:
+    def _pay_points(self, model: World, members: np.ndarray) -> None:
         cfg = self.cfg
         count = min(members.size, self.affordable(cfg.points_per_day))
         if count < members.size:
@@ -91,7 +117,7 @@ class RewardsStrategy(Strategy):
         np.add.at(self.paid, who, amount)
         return who
 
-    def after_talk(self, model: WomModel) -> None:
+    def after_talk(self, model: World) -> None:
         if not self.running or self.cfg.share_reward <= 0:
             return
         posters = model.day.posters
@@ -99,7 +125,7 @@ class RewardsStrategy(Strategy):
                           & (model.levers.post_kind[posters] == POST_REFERRAL)]
         self.counts["shares_paid"] += int(self._pay(sharers, self.cfg.share_reward).size)
 
-    def after_adoption(self, model: WomModel) -> None:
+    def after_adoption(self, model: World) -> None:
         if not self.running:
             return
         s = model.state
@@ -124,7 +150,7 @@ class RewardsStrategy(Strategy):
         self.spend(amount * count)
         return int(count)
 
-    def _stop(self, model: WomModel) -> None:
+    def _stop(self, model: World) -> None:
         """The programme ends: deal seekers who are still customers lose loyalty."""
         self.stopped_on = model.t
         s = model.state
@@ -134,3 +160,10 @@ class RewardsStrategy(Strategy):
     def report(self) -> dict:
         return {**{f"rewards_{k}": v for k, v in self.counts.items()},
                 "rewards_stopped_on": self.stopped_on}
+
+
+PLUGIN = StrategyPlugin(
+    name="rewards", schema=RewardsConfig, strategy=RewardsStrategy, validate=validate_rewards,
+    summary="A reward programme for customers: referral rewards paid when a referred reader "
+            "buys, optional rewards per share and daily loyalty points; incentivised posts are "
+            "believed less, and deal seekers lose loyalty when the programme stops.")
