@@ -7,7 +7,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
 
-from sim.config import register_configs
+from sim.schema import register_configs
 
 CONFIG_DIR = str(Path(__file__).resolve().parent / "configs")  # package data (pyproject.toml)
 
