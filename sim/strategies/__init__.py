@@ -59,6 +59,14 @@ def validate_strategies(check: Checker) -> None:
         PLUGINS[name].validate(check)
 
 
+def strategies_table() -> str:
+    """The Markdown table of every strategy and its summary, as docs/strategies.md shows it
+    (a test keeps the two equal)."""
+    rows = ["| strategy | what it does |", "|---|---|"]
+    rows += [f"| `{name}` | {plugin.summary} |" for name, plugin in PLUGINS.items()]
+    return "\n".join(rows)
+
+
 def active_strategies(strategy_set: Any) -> dict[str, Any]:
     """The configured strategies (those not ``null``) by name, in registry order."""
     return {name: getattr(strategy_set, name) for name in STRATEGIES
@@ -98,4 +106,4 @@ def build_strategies(strategy_set: Any, total: float | None = None,
 
 __all__ = ["PLUGINS", "STRATEGIES", "STRATEGY_SCHEMAS", "Strategy", "StrategyPlugin",
            "StrategySet", "active_strategies", "allocate_budgets", "build_strategies",
-           "validate_strategies"]
+           "strategies_table", "validate_strategies"]
