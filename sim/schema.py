@@ -60,11 +60,15 @@ def register_configs() -> None:
 
     cs = ConfigStore.instance()
     cs.store(name="base_config", node=Config)
+    # The options of the graph and model groups are YAML files (sim/configs/graph/, model/),
+    # each extending its schema here through its defaults list (/schema/graph/<kind>@_here_).
+    # (Storing a schema under its option's own name relies on Hydra's automatic schema matching,
+    # deprecated since Hydra 1.1: a warning on every run, and announced for removal.)
     for name, schema in GRAPH_SCHEMAS.items():
-        cs.store(group="graph", name=name, node=schema)
-    cs.store(group="model", name="wom", node=WomModelConfig)
+        cs.store(group="schema/graph", name=name, node=schema)
+    cs.store(group="schema/model", name="wom", node=WomModelConfig)
     for name, schema in PRESET_SCHEMAS.items():
-        cs.store(group="model", name=name, node=schema)
+        cs.store(group="schema/model", name=name, node=schema)
     cs.store(group="strategy", name="none", node={}, package="strategy")
     for name, schema in STRATEGY_SCHEMAS.items():
         cs.store(group="strategy", name=name, node=schema, package=f"strategy.{name}")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from hydra.errors import ConfigCompositionException
+from omegaconf import OmegaConf
 
 from conftest import DATA, make_config
+from sim.compose import CONFIG_DIR
+from sim.config import GRAPH_SCHEMAS, PRESET_SCHEMAS, WomModelConfig
 from sim.errors import ConfigError
 from sim.schema import validate
+
+MODEL_SCHEMAS = {"wom": WomModelConfig, **PRESET_SCHEMAS}
 
 
 def test_default_config_is_valid_and_uses_ba():
@@ -73,3 +81,33 @@ def test_value_errors_name_key_value_and_allowed(overrides, key, value):
     message = str(err.value)
     assert "\n" not in message
     assert message.startswith(f"{key}=") and value in message and "allowed" in message
+
+
+def test_graph_and_model_groups_have_one_yaml_per_option():
+    assert {p.stem for p in Path(CONFIG_DIR, "graph").glob("*.yaml")} == set(GRAPH_SCHEMAS)
+    assert {p.stem for p in Path(CONFIG_DIR, "model").glob("*.yaml")} == set(MODEL_SCHEMAS)
+
+
+@pytest.mark.parametrize(("group", "name", "schema"),
+                         [("graph", name, schema) for name, schema in GRAPH_SCHEMAS.items()]
+                         + [("model", name, schema) for name, schema in MODEL_SCHEMAS.items()])
+def test_each_option_yaml_extends_its_schema_with_exactly_its_defaults(group, name, schema):
+    text = yaml.safe_load(Path(CONFIG_DIR, group, f"{name}.yaml").read_text())
+    assert text.pop("defaults") == [f"/schema/{group}/{name}@_here_", "_self_"]
+    defaults = OmegaConf.to_container(OmegaConf.structured(schema))  # MISSING is "???"
+    assert text == defaults, "the file lists every default of the schema, with the same value"
+    assert [type(v) for v in text.values()] == [type(v) for v in defaults.values()]
+    composed = make_config(f"{group}={name}")[group]
+    assert OmegaConf.get_type(composed) is schema
+    assert OmegaConf.to_container(composed) == defaults
+
+
+@pytest.mark.parametrize("overrides", [
+    ["graph.n=1.5"], ["graph=ws", "graph.k=2.5"], ["graph=sbm", "graph.homophily=high"],
+    ["graph=ws", "graph.m=3"], ["graph=file", "graph.n=10"],
+    ["model=sir", "model.beta=x"], ["model=bass", "model.quality=0.5"],
+    ["model=independent_cascade", "model.use_weights=maybe"],
+])
+def test_the_chosen_options_schema_checks_its_keys_and_types(overrides):
+    with pytest.raises(ConfigCompositionException):
+        make_config(*overrides)
