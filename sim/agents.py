@@ -19,9 +19,6 @@ import mesa
 from sim.population import (
     NEVER,
     NOBODY,
-    POST_KOL,
-    POST_ORGANIC,
-    POST_REFERRAL,
     SOURCE_CODES,
     VIA_ADS,
     VIA_MEDIA,
@@ -78,7 +75,7 @@ class Consumer(mesa.Agent):
     last_news = _state_field("last_news", int)
     aware_via = _state_field("aware_via", int)
     persuader = _state_field("persuader", int)
-    persuader_kind = _state_field("persuader_kind", int)
+    persuader_source = _state_field("persuader_source", int)
     source = _state_field("source", int)
     converted_by = _state_field("converted_by", int)
     talkativeness = _trait_field("talkativeness")
@@ -219,7 +216,7 @@ class Consumer(mesa.Agent):
             if not self.aware:
                 self.aware_via = VIA_WOM
             self.persuader = best
-            self.persuader_kind = int(self.model.levers.post_kind[best])
+            self.persuader_source = int(self.model.levers.post_source[best])
             self.aware = True
             self.attitude += pull * (signal - self.attitude)
             self.last_news = day.t
@@ -247,14 +244,9 @@ class Consumer(mesa.Agent):
         day.bought[self.index] = self._pending["buy"]
 
     def _purchase_source(self) -> int:
-        """The kind of the last persuasive post read; else how the consumer became aware."""
-        kind = self.persuader_kind
-        if kind == POST_ORGANIC:
-            return SOURCE_CODES["organic"]
-        if kind == POST_KOL:
-            return SOURCE_CODES["from_kol"]
-        if kind == POST_REFERRAL:
-            return SOURCE_CODES["from_referral"]
+        """The source of the last persuasive post read; else how the consumer became aware."""
+        if self.persuader_source:
+            return self.persuader_source
         return SOURCE_CODES["from_ads" if self.aware_via == VIA_ADS else "from_media"]
 
     # ----------------------------------------------------------- (5) loyalty

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.config import PopulationConfig, TraitConfig
+from sim.vocabulary import SOURCES
 
 NEVER = -1  # sentinel for "no step yet" in step-valued arrays
 NOBODY = -1  # sentinel for "no consumer" in consumer-valued arrays
@@ -14,13 +15,13 @@ NOBODY = -1  # sentinel for "no consumer" in consumer-valued arrays
 # how a consumer became aware (State.aware_via)
 VIA_NONE, VIA_MEDIA, VIA_ADS, VIA_WOM, VIA_SEEDED = 0, 1, 2, 3, 4
 
-# kinds of post (Levers.post_kind, State.persuader_kind)
-POST_ORGANIC, POST_KOL, POST_REFERRAL = 1, 2, 3
-
-# where a purchase came from (State.source); names are the metrics' keys
-SOURCE_NAMES = {1: "from_media", 2: "from_ads", 3: "organic", 4: "from_kol",
-                5: "from_referral", 6: "seeded"}
+# where a purchase came from (State.source; Levers.post_source and State.persuader_source say
+# where a purchase that a post causes comes from): codes 1, 2, ... in the order of the
+# vocabulary's sources (sim.vocabulary.SOURCES, which names and labels them); 0 = none
+SOURCE_NAMES = {code: source.name for code, source in enumerate(SOURCES, start=1)}
 SOURCE_CODES = {name: code for code, name in SOURCE_NAMES.items()}
+FROM_MEDIA, FROM_ADS = SOURCE_CODES["from_media"], SOURCE_CODES["from_ads"]
+ORGANIC = SOURCE_CODES["organic"]
 
 
 def draw_trait(spec: TraitConfig, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -90,7 +91,8 @@ class State:
     last_news : int32, last step the consumer had something new to talk about (-1: never).
     aware_via : int8, how the consumer became aware (VIA_* codes; 0 = not aware).
     persuader : int32, sender of the most persuasive post in the last read batch (-1: none).
-    persuader_kind : int8, kind of that post (POST_* codes; 0 = none).
+    persuader_source : int8, the source (SOURCE_NAMES code) a purchase caused by that post is
+        attributed to (0 = none).
     source : int8, where the consumer's (last) purchase came from (SOURCE_NAMES codes; 0 = none).
     converted_by : int32, the consumer whose post converted this one (-1: none).
     """
@@ -104,7 +106,7 @@ class State:
     last_news: np.ndarray
     aware_via: np.ndarray
     persuader: np.ndarray
-    persuader_kind: np.ndarray
+    persuader_source: np.ndarray
     source: np.ndarray
     converted_by: np.ndarray
 
@@ -121,7 +123,7 @@ class State:
             last_news=np.full(n, NEVER, dtype=np.int32),
             aware_via=np.zeros(n, dtype=np.int8),
             persuader=np.full(n, NOBODY, dtype=np.int32),
-            persuader_kind=np.zeros(n, dtype=np.int8),
+            persuader_source=np.zeros(n, dtype=np.int8),
             source=np.zeros(n, dtype=np.int8),
             converted_by=np.full(n, NOBODY, dtype=np.int32),
         )

@@ -75,7 +75,7 @@ def test_agent_engine_matches_vectorized_draw_for_draw(seed, overrides):
     np.testing.assert_allclose(fast.timeseries.to_numpy(dtype=float),
                                ref.timeseries.to_numpy(dtype=float), rtol=1e-9, atol=1e-12)
     for name in ("aware", "customer", "ever_customer", "churned", "aware_via", "persuader",
-                 "persuader_kind", "source", "converted_by"):
+                 "persuader_source", "source", "converted_by"):
         assert np.array_equal(getattr(fast.model.state, name), getattr(ref.model.state, name))
     np.testing.assert_allclose(fast.model.state.attitude, ref.model.state.attitude, atol=1e-12)
     assert ref.metrics["reach"] > 0.05

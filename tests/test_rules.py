@@ -12,7 +12,6 @@ from conftest import path_graph, star_graph
 from sim.config import WomModelConfig
 from sim.graphs import Graph
 from sim.population import (
-    POST_KOL,
     SOURCE_CODES,
     VIA_ADS,
     VIA_MEDIA,
@@ -312,10 +311,11 @@ def test_reader_remembers_most_persuasive_sender_and_its_kind():
     tr = traits(4)
     tr.credibility[:] = [0.5, 0.9, 0.6, 0.6]  # scores w*c: 0.27, 0.6, 0.6 -> tie, lowest index 2
     levers = Levers.neutral(4)
-    levers.post_kind[2] = POST_KOL
+    levers.post_source[2] = SOURCE_CODES["from_kol"]
     day = _talk(g, s, tr, draws(4), replace(P, hearsay_talk=1.0), levers)
     assert day.heard[0]
-    assert s.persuader[0] == 2 and s.persuader_kind[0] == POST_KOL and s.aware_via[0] == VIA_WOM
+    assert s.persuader[0] == 2 and s.persuader_source[0] == SOURCE_CODES["from_kol"]
+    assert s.aware_via[0] == VIA_WOM
     assert s.persuader[1:].tolist() == [-1, -1, -1]
 
 
@@ -325,7 +325,7 @@ def test_purchase_source_follows_last_persuasive_post_else_awareness():
     s.attitude[:] = 1.0
     s.aware_via[:] = [VIA_MEDIA, VIA_ADS, VIA_ADS, VIA_WOM]
     s.persuader[:] = [-1, -1, 3, 0]
-    s.persuader_kind[:] = [0, 0, POST_KOL, 1]
+    s.persuader_source[:] = [0, 0, SOURCE_CODES["from_kol"], SOURCE_CODES["organic"]]
     wom.adoption(s, draws(4), P, wom.Day(t=2))
     names = {v: k for k, v in SOURCE_CODES.items()}
     assert [names[c] for c in s.source] == ["from_media", "from_ads", "from_kol", "organic"]

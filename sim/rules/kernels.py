@@ -36,11 +36,9 @@ import numba
 import numpy as np
 
 from sim.population import (
+    FROM_ADS,
+    FROM_MEDIA,
     NEVER,
-    POST_KOL,
-    POST_ORGANIC,
-    POST_REFERRAL,
-    SOURCE_CODES,
     VIA_ADS,
     VIA_MEDIA,
     VIA_WOM,
@@ -50,11 +48,6 @@ from sim.rules.draws import draw, draw_normal
 MAX_READ_PROB = 1.0 - 1e-12
 _jit = numba.njit(cache=True, nogil=True)
 _par = numba.njit(cache=True, nogil=True, parallel=True)
-_FROM_MEDIA = SOURCE_CODES["from_media"]
-_FROM_ADS = SOURCE_CODES["from_ads"]
-_ORGANIC = SOURCE_CODES["organic"]
-_FROM_KOL = SOURCE_CODES["from_kol"]
-_FROM_REFERRAL = SOURCE_CODES["from_referral"]
 # unsigned offsets: index arithmetic in uint64 skips numba's negative-index wraparound
 _ONE, _TWO, _THREE, _FOUR, _FIVE, _SIX, _EIGHT = (np.uint64(v) for v in (1, 2, 3, 4, 5, 6, 8))
 #: consumers per block in kernels that split a block's work into a lookup loop and a loop the
@@ -100,12 +93,12 @@ def gather(buffer, bounds, counts):
 # ----------------------------------------------------------------------------- levers
 
 @_jit
-def _reset_range(lo, hi, talk_multiplier, message_credibility, post_kind, loyalty_bonus,
+def _reset_range(lo, hi, talk_multiplier, message_credibility, post_source, loyalty_bonus,
                  organic):
     for i in range(np.uint64(lo), np.uint64(hi)):
         talk_multiplier[i] = 1.0
         message_credibility[i] = 1.0
-        post_kind[i] = organic
+        post_source[i] = organic
         loyalty_bonus[i] = 0.0
 
 
@@ -115,10 +108,10 @@ def _reset_chunks(bounds, *args):
         _reset_range(bounds[c], bounds[c + 1], *args)
 
 
-def reset_levers(bounds, talk_multiplier, message_credibility, post_kind, loyalty_bonus,
+def reset_levers(bounds, talk_multiplier, message_credibility, post_source, loyalty_bonus,
                  organic):
     """Neutral per-consumer levers: multipliers 1, organic posts, no loyalty bonus."""
-    args = (talk_multiplier, message_credibility, post_kind, loyalty_bonus, organic)
+    args = (talk_multiplier, message_credibility, post_source, loyalty_bonus, organic)
     if bounds.size == 2:
         _reset_range(bounds[0], bounds[1], *args)
     else:
@@ -330,9 +323,9 @@ ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 
 @_jit
 def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
-                  message_credibility, post_kind, susceptibility, hear, key, t, attention,
+                  message_credibility, post_source, susceptibility, hear, key, t, attention,
                   negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                  persuader_kind, heard, heard_signal, newly, acc, readers, reads):
+                  persuader_source, heard, heard_signal, newly, acc, readers, reads):
     last = np.uint64(hi)
     for s in range(senders.size):
         i = np.uint64(senders[s])
@@ -395,7 +388,7 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
             aware_via[j] = VIA_WOM
             n_new += 1
         persuader[j] = best
-        persuader_kind[j] = post_kind[best]
+        persuader_source[j] = post_source[best]
         aware[j] = True
         attitude[j] += pull * (signal - attitude[j])
         last_news[j] = t
@@ -411,9 +404,9 @@ def _listen_chunks(bounds, *args):
 
 
 def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
-                message_credibility, post_kind, susceptibility, hear, key, t, attention,
+                message_credibility, post_source, susceptibility, hear, key, t, attention,
                 negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                persuader_kind, heard, heard_signal, newly, acc, readers, reads):
+                persuader_source, heard, heard_signal, newly, acc, readers, reads):
     """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
     is symmetric), so the cost is the number of deliveries, not of ties.
 
@@ -434,8 +427,8 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
     entries). Returns (readers reached by a post, readers newly aware).
     """
     args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
-            post_kind, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
-            aware, attitude, last_news, aware_via, persuader, persuader_kind, heard,
+            post_source, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
+            aware, attitude, last_news, aware_via, persuader, persuader_source, heard,
             heard_signal, newly, acc, readers, reads)
     if bounds.size == 2:
         return _listen_range(bounds[0], bounds[1], *args)
@@ -447,7 +440,7 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
 @_jit
 def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
                     max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty,
-                    persuader, persuader_kind, aware_via, ever_customer, loyalty_, last_news,
+                    persuader, persuader_source, aware_via, ever_customer, loyalty_, last_news,
                     source, converted_by, bought, buyers):
     # pass 1, branch-free: who may buy (listed at the front of ``buyers``, which pass 2
     # overwrites from the front, never ahead of its reading)
@@ -467,17 +460,13 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
             bought[i] = True
             buyers[first + count] = i
             count += np.uint64(1)
-            kind = persuader_kind[i]
-            if kind == POST_ORGANIC:
-                source[i] = _ORGANIC
-            elif kind == POST_KOL:
-                source[i] = _FROM_KOL
-            elif kind == POST_REFERRAL:
-                source[i] = _FROM_REFERRAL
+            from_post = persuader_source[i]
+            if from_post != 0:
+                source[i] = from_post
             elif aware_via[i] == VIA_ADS:
-                source[i] = _FROM_ADS
+                source[i] = FROM_ADS
             else:
-                source[i] = _FROM_MEDIA
+                source[i] = FROM_MEDIA
             converted_by[i] = persuader[i]
             customer[i] = True
             ever_customer[i] = True
@@ -495,7 +484,7 @@ def _adoption_chunks(bounds, buyers, *args):
 
 
 def adoption(bounds, aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
-             purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_kind,
+             purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_source,
              aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought,
              buyers):
     """Phase 4: an aware consumer who is neither a customer nor churned buys when
@@ -505,7 +494,7 @@ def adoption(bounds, aware, customer, churned, attitude, adopt, key, t, max_purc
     converter is that post's sender. Fills ``bought`` and the buyers' indices, increasing, at
     the front of ``buyers``; returns the number of buyers."""
     args = (aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
-            purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_kind,
+            purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_source,
             aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought)
     if bounds.size == 2:
         return _adoption_range(bounds[0], bounds[1], *args, buyers)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.population import POST_ORGANIC
+from sim.population import ORGANIC
 from sim.rules.kernels import reset_levers
 
 
@@ -31,9 +31,10 @@ class Levers:
     message_credibility : float64 array, shape (n,)
         Multiplies the credibility of each consumer's posts today (1 = unchanged; < 1 for
         incentivised messages or complaints answered in public).
-    post_kind : int8 array, shape (n,)
-        What kind of post each consumer would make today (``POST_ORGANIC``, ``POST_KOL``,
-        ``POST_REFERRAL``), used to attribute conversions.
+    post_source : int8 array, shape (n,)
+        Where a purchase caused by each consumer's post today comes from (a
+        :data:`~sim.population.SOURCE_CODES` code: ``organic`` unless a strategy says otherwise,
+        e.g. ``from_kol``, ``from_referral``), used to attribute conversions.
     loyalty_bonus : float64 array, shape (n,)
         Added to customers' loyalty in the loyalty phase (e.g. loyalty points).
     """
@@ -42,7 +43,7 @@ class Levers:
     ads_tone: float
     talk_multiplier: np.ndarray
     message_credibility: np.ndarray
-    post_kind: np.ndarray
+    post_source: np.ndarray
     loyalty_bonus: np.ndarray
 
     def reset(self, bounds: np.ndarray | None = None) -> None:
@@ -52,13 +53,13 @@ class Levers:
         self.ads_tone = 0.0
         if bounds is None:
             bounds = np.array([0, self.talk_multiplier.size], dtype=np.int64)
-        reset_levers(bounds, self.talk_multiplier, self.message_credibility, self.post_kind,
-                     self.loyalty_bonus, POST_ORGANIC)
+        reset_levers(bounds, self.talk_multiplier, self.message_credibility, self.post_source,
+                     self.loyalty_bonus, ORGANIC)
 
     @classmethod
     def neutral(cls, n: int) -> Levers:
         """Levers that change nothing."""
         return cls(extra_awareness=0.0, ads_tone=0.0, talk_multiplier=np.ones(n),
                    message_credibility=np.ones(n),
-                   post_kind=np.full(n, POST_ORGANIC, dtype=np.int8),
+                   post_source=np.full(n, ORGANIC, dtype=np.int8),
                    loyalty_bonus=np.zeros(n))

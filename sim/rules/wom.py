@@ -239,10 +239,10 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
-        traits.credibility, levers.message_credibility, levers.post_kind, traits.susceptibility,
+        traits.credibility, levers.message_credibility, levers.post_source, traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
-        state.persuader_kind, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
+        state.persuader_source, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
         scratch.readers, scratch.reads)
     day.posted = posted
     day.posters = senders
@@ -261,7 +261,7 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
     count = kernels.adoption(
         _chunks(chunks, n).consumers, state.aware, state.customer, state.churned, state.attitude,
         draws.adopt, draws.keys[ADOPT], day.t, p.max_purchase_rate, p.purchase_midpoint,
-        p.purchase_slope, p.initial_loyalty, state.persuader, state.persuader_kind,
+        p.purchase_slope, p.initial_loyalty, state.persuader, state.persuader_source,
         state.aware_via, state.ever_customer, state.loyalty, state.last_news, state.source,
         state.converted_by, day.bought, buyers)
     day.buyers = buyers[:count]

@@ -9,24 +9,25 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from sim.population import POST_ORGANIC, POST_REFERRAL
+from sim.population import ORGANIC, SOURCE_CODES
 from sim.rules.kernels import gather
 from sim.strategies.base import EPS
 
 _jit = numba.njit(cache=True, nogil=True)
 _par = numba.njit(cache=True, nogil=True, parallel=True)
+_FROM_REFERRAL = SOURCE_CODES["from_referral"]
 
 
 @_jit
-def _enroll_range(lo, hi, customer, paid, cap, talk_multiplier, message_credibility, post_kind,
+def _enroll_range(lo, hi, customer, paid, cap, talk_multiplier, message_credibility, post_source,
                   talk_boost, credibility, members):
     first, last = np.uint64(lo), np.uint64(hi)
     for i in range(first, last):  # vectorised
         e = customer[i] & (paid[i] < cap)
         talk_multiplier[i] *= talk_boost if e else 1.0
         message_credibility[i] *= credibility if e else 1.0
-        kind = post_kind[i]
-        post_kind[i] = POST_REFERRAL if e & (kind == POST_ORGANIC) else kind
+        kind = post_source[i]
+        post_source[i] = _FROM_REFERRAL if e & (kind == ORGANIC) else kind
     if members.size == 0:  # the members are not wanted
         return 0
     count = np.uint64(0)
@@ -44,7 +45,7 @@ def _enroll_chunks(bounds, members, *args):
     return gather(members, bounds, counts)
 
 
-def enroll(bounds, customer, paid, cap, talk_multiplier, message_credibility, post_kind,
+def enroll(bounds, customer, paid, cap, talk_multiplier, message_credibility, post_source,
            talk_boost, credibility, members):
     """Enrol every customer paid less than ``cap``: ``talk_multiplier *= talk_boost``,
     ``message_credibility *= credibility`` and organic posts become referrals, i.e. with
@@ -52,7 +53,7 @@ def enroll(bounds, customer, paid, cap, talk_multiplier, message_credibility, po
     enrolled consumers' indices go, increasing, to the front of ``members``; returns how many
     (``members`` empty: no list is made and 0 is returned). ``bounds`` cuts the consumers into
     chunks run in parallel (:mod:`sim.rules.kernels`)."""
-    args = (customer, paid, cap, talk_multiplier, message_credibility, post_kind, talk_boost,
+    args = (customer, paid, cap, talk_multiplier, message_credibility, post_source, talk_boost,
             credibility)
     if bounds.size == 2:
         return _enroll_range(bounds[0], bounds[1], *args, members)

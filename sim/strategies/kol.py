@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config import Checker, StrategyConfig
-from sim.population import POST_KOL
+from sim.population import SOURCE_CODES
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
 from sim.strategies.selectors import rank
 
 if TYPE_CHECKING:
     from sim.world import World
+
+_FROM_KOL = SOURCE_CODES["from_kol"]
 
 #: the ``strategy.kol.selector`` choices (:func:`~sim.strategies.selectors.rank`)
 KOL_SELECTORS = ("random", "degree", "pagerank", "betweenness", "kcore", "fringe", "greedy")
@@ -141,7 +143,7 @@ class KolStrategy(Strategy):
         levers = model.levers
         levers.talk_multiplier[self.kols] *= cfg.talk_boost
         levers.message_credibility[self.kols] *= cfg.credibility
-        levers.post_kind[self.kols] = POST_KOL
+        levers.post_source[self.kols] = _FROM_KOL
 
     def _seed(self, model: World) -> None:
         """Pay the KOLs and give them the product."""

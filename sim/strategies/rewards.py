@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config import Checker, StrategyConfig
-from sim.population import POST_REFERRAL, SOURCE_CODES
+from sim.population import SOURCE_CODES
 from sim.strategies import kernels
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
 
@@ -95,7 +95,7 @@ class RewardsStrategy(Strategy):
         points = cfg.points_per_day > 0  # only points need the list of members
         count = kernels.enroll(model.chunk_bounds, model.state.customer, self.paid,
                                cfg.cap_per_person, levers.talk_multiplier,
-                               levers.message_credibility, levers.post_kind, cfg.talk_boost,
+                               levers.message_credibility, levers.post_source, cfg.talk_boost,
                                cfg.credibility, self._members if points else _NO_MEMBERS)
         if points:
             self._pay_points(model, self._members[:count].copy())
@@ -122,7 +122,7 @@ class RewardsStrategy(Strategy):
             return
         posters = model.day.posters
         sharers = posters[(model.day.posted[posters] > 0)
-                          & (model.levers.post_kind[posters] == POST_REFERRAL)]
+                          & (model.levers.post_source[posters] == _FROM_REFERRAL)]
         self.counts["shares_paid"] += int(self._pay(sharers, self.cfg.share_reward).size)
 
     def after_adoption(self, model: World) -> None:
