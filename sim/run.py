@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 import subprocess
 import sys
 import time
@@ -109,7 +108,7 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
     Parameters
     ----------
     cfg : DictConfig or Config
-        A composed config (see configs/config.yaml).
+        A composed config (see sim/configs/config.yaml).
     progress : bool
         Print progress to stderr for large runs (n * steps >= 5e6).
     """
@@ -149,42 +148,3 @@ def write_outputs(result: RunResult, outdir: str | Path) -> None:
         atomic_write_json(outdir / name, data)
     atomic_write_json(outdir / "metrics.json", result.metrics)
 
-
-def summary_table(metrics: dict) -> str:
-    """A short human-readable table of the headline figures."""
-    if metrics["model"] != "wom":
-        return _table([
-            ("model", metrics["model"]), ("graph", metrics["graph"]),
-            ("nodes", f"{metrics['n']:,}"), ("days", metrics["steps"]),
-            ("reach", _pct(metrics["reach"])), ("active now", _pct(metrics["active"])),
-            ("peak active", f"{_pct(metrics['peak_active'])} on day {metrics['peak_step']}"),
-        ])
-    return _table([
-        ("graph", metrics["graph"]),
-        ("consumers", f"{metrics['n']:,}"),
-        ("days", metrics["steps"]),
-        ("reach", _pct(metrics["reach"])),
-        ("ever bought", _pct(metrics["adoption"])),
-        ("customers now", _pct(metrics["customers"])),
-        ("promoters / detractors", f"{_pct(metrics['promoters'])} / {_pct(metrics['detractors'])}"),
-        ("net sentiment", f"{metrics['net_sentiment']:+.3f}"),
-        ("mean loyalty", _num(metrics["mean_loyalty"])),
-        ("retention", _pct(metrics["retention"])),
-        ("half reach on day", metrics["time_to_half_reach"] if
-         metrics["time_to_half_reach"] is not None else "never"),
-        ("messages + / -", f"{metrics['positive_messages']:,} / {metrics['negative_messages']:,}"),
-        ("cost", f"{metrics['cost']:,.2f}"),
-    ])
-
-
-def _table(rows: list[tuple[str, Any]]) -> str:
-    width = max(len(k) for k, _ in rows)
-    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
-
-
-def _num(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3f}"

@@ -6,8 +6,9 @@ is empty), and the results go out through preallocated arrays, so the kernels ho
 state. The arithmetic is written in float64 in the same order as the per-agent reference
 (:mod:`sim.agents`), which is why the two engines agree draw for draw (tested). Decisions of a
 phase depend only on state that the phase does not change, so updating in place is still
-synchronous: e.g. in :func:`listen_push` a reader's update reads its neighbours' posts (fixed for
-the day) and never their attitudes.
+synchronous: e.g. in :func:`~sim.rules.talk_kernels.listen_push` (the talk phase's kernels have
+a module of their own) a reader's update reads its neighbours' posts (fixed for the day) and
+never their attitudes.
 
 Every phase kernel takes ``bounds`` first: increasing consumer indices ``[0, ..., n]`` that cut
 the consumers into chunks. With one chunk (``[0, n]``) the kernel runs serially on the calling
@@ -38,10 +39,8 @@ import numpy as np
 from sim.population import (
     FROM_ADS,
     FROM_MEDIA,
-    NEVER,
     VIA_ADS,
     VIA_MEDIA,
-    VIA_WOM,
 )
 from sim.rules.draws import draw, draw_normal
 
@@ -244,195 +243,6 @@ def brand_experience(bounds, brand_args, experience_args, complainers):
         return (*_brand_range(bounds[0], bounds[1], *brand_args),
                 *_experience_range(bounds[0], bounds[1], *experience_args, complainers))
     return _brand_experience_chunks(bounds, complainers, brand_args, experience_args)
-
-
-# ------------------------------------------------------------------------------ 3. talk
-
-@_jit
-def _fresh_by_age(t, news_memory):
-    """exp(-age / news_memory) at index ``age`` for ages 0..t (the same values as computed
-    singly), and 0 beyond, up to index t - NEVER: consumers who never had news (last_news ==
-    NEVER < 0) look up index t - NEVER."""
-    fresh = np.zeros(t + 1 - NEVER)
-    for age in range(t + 1):
-        fresh[age] = math.exp(-age / news_memory)
-    return fresh
-
-
-@_jit
-def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news, talkativeness,
-                 talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
-                 negativity_bias, posted, senders):
-    first, last = np.uint64(lo), np.uint64(hi)
-    # decide every post, a block at a time: first look up the block's freshness, then decide
-    # (a loop with no lookups, branches or lists, which the compiler vectorises)
-    fresh = np.empty(_BLOCK)
-    for start in range(first, last, _BLOCK):
-        stop = min(start + _BLOCK, last)
-        for i in range(start, stop):
-            fresh[i - start] = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]  # 0: NEVER
-        for i in range(start, stop):
-            a = attitude[i]
-            sign = np.int8(a >= promoter_threshold) - np.int8(a <= -promoter_threshold)
-            prob = talkativeness[i] * fresh[i - start] * talk_multiplier[i]
-            prob *= 1.0 if ever_customer[i] else hearsay_talk
-            prob *= negativity_bias if sign < 0 else 1.0
-            u = draw(talk, key, t, i)
-            post = sign if aware[i] & (u < min(1.0, prob)) else np.int8(0)
-            posted[i] = np.int8(-1) if complained[i] else post
-    # then list the posters
-    n_posts = n_neg = np.uint64(0)
-    for i in range(first, last):
-        post = posted[i]
-        senders[first + n_posts] = i
-        n_posts += np.uint64(post != 0)
-        n_neg += np.uint64(post < 0)
-    return np.int64(n_posts), np.int64(n_neg)
-
-
-@_par
-def _posts_chunks(bounds, senders, *args):
-    counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
-    for c in numba.prange(bounds.size - 1):
-        counts[c, 0], counts[c, 1] = _posts_range(bounds[c], bounds[c + 1], *args, senders)
-    return gather(senders, bounds, counts[:, 0].copy()), counts[:, 1].sum()
-
-
-def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk_multiplier,
-          complained, talk, key, t, promoter_threshold, news_memory, hearsay_talk,
-          negativity_bias, posted, senders):
-    """Who posts today: +1 promoter post, -1 detractor post or complaint, 0 none. The posters'
-    indices go, increasing, to the front of ``senders``. Returns (positive, negative) posts.
-
-    Written without data-dependent branches: every consumer's probability and draw are
-    computed and the decision is a select (a mispredicted branch costs more than the draw)."""
-    args = (_fresh_by_age(t, news_memory), aware, attitude, ever_customer, last_news,
-            talkativeness, talk_multiplier, complained, talk, key, t, promoter_threshold,
-            hearsay_talk, negativity_bias, posted)
-    if bounds.size == 2:
-        total, negative = _posts_range(bounds[0], bounds[1], *args, senders)
-    else:
-        total, negative = _posts_chunks(bounds, senders, *args)
-    return total - negative, negative
-
-
-#: an accumulator row with nothing delivered: W+, W-, C+, C-, P(miss), best score,
-#: best sender + 1, unused (see :func:`listen_push`)
-ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
-
-
-@_jit
-def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
-                  message_credibility, post_source, susceptibility, hear, key, t, attention,
-                  negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                  persuader_source, heard, heard_signal, newly, acc, readers, reads):
-    last = np.uint64(hi)
-    for s in range(senders.size):
-        i = np.uint64(senders[s])
-        cred = credibility[i] * message_credibility[i]
-        side = np.uint64(0 if posted[i] > 0 else 1)
-        sender = i + 1.0
-        start, end = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
-        if lo != 0:
-            start += np.uint64(np.searchsorted(indices[start:end], lo))
-        for k in range(start, end):
-            j = np.uint64(indices[k])
-            if j >= last:
-                break
-            w = np.float64(weights[k])
-            r = _EIGHT * j
-            score = w * cred
-            best = acc[r + _FIVE]
-            better = score > best
-            acc[r + _SIX] = sender if better else acc[r + _SIX]
-            acc[r + _FIVE] = score if better else best
-            acc[r + _FOUR] *= 1.0 - min(attention * w, MAX_READ_PROB)
-            acc[r + side] += w
-            acc[r + _TWO + side] += score
-    # pass 1 over every reader, without data-dependent branches: who reads today; the readers
-    # and what pass 2 needs of their rows go to the front of [lo, hi) of ``readers`` and
-    # ``reads``, and every row is cleared
-    first = np.uint64(lo)
-    m = np.uint64(0)
-    count = 0
-    for j in range(first, last):
-        r = _EIGHT * j
-        total = acc[r] + negativity_bias * acc[r + _ONE]
-        best = acc[r + _SIX]
-        reached = best != 0.0  # the first delivery always names a sender
-        read = reached & (total > 0) & (draw(hear, key, t, j) < 1.0 - acc[r + _FOUR])
-        heard[j] = read
-        heard_signal[j] = 0.0
-        newly[j] = False
-        q = _THREE * (first + m)
-        readers[first + m] = j
-        reads[q] = total
-        reads[q + _ONE] = acc[r + _TWO] - negativity_bias * acc[r + _THREE]
-        reads[q + _TWO] = best
-        m += np.uint64(read)
-        count += reached
-        for f in range(8):
-            acc[r + np.uint64(f)] = ACC_CLEAR[f]
-    # pass 2 over the readers who read
-    n_new = 0
-    for k in range(first, first + m):
-        j = np.uint64(readers[k])
-        q = _THREE * k
-        total = reads[q]
-        signal = reads[q + _ONE] / total
-        pull = susceptibility[j] * -math.expm1(-persuasion * total)
-        best = np.uint64(reads[q + _TWO]) - _ONE
-        heard_signal[j] = signal
-        if not aware[j]:
-            newly[j] = True
-            aware_via[j] = VIA_WOM
-            n_new += 1
-        persuader[j] = best
-        persuader_source[j] = post_source[best]
-        aware[j] = True
-        attitude[j] += pull * (signal - attitude[j])
-        last_news[j] = t
-    return count, n_new
-
-
-@_par
-def _listen_chunks(bounds, *args):
-    counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
-    for c in numba.prange(bounds.size - 1):
-        counts[c, 0], counts[c, 1] = _listen_range(bounds[c], bounds[c + 1], *args)
-    return counts[:, 0].sum(), counts[:, 1].sum()
-
-
-def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
-                message_credibility, post_source, susceptibility, hear, key, t, attention,
-                negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                persuader_source, heard, heard_signal, newly, acc, readers, reads):
-    """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
-    is symmetric), so the cost is the number of deliveries, not of ties.
-
-    ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
-    order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
-    neighbours. A chunk of readers ``[lo, hi)`` takes from every poster's (sorted) row just the
-    span of its readers. ``acc`` is a flat float64 scratch array of 8 n entries, one 64-byte row
-    per reader (:data:`ACC_CLEAR` gives the fields); every row must come in as
-    :data:`ACC_CLEAR`, and is left so. A reader was reached when its row names a sender (the
-    first delivery always does: scores ``w * credibility`` are >= 0, the clear row's best is
-    -1). The delivery loop has no data-dependent branches and no dependency from one delivery
-    to the next (either would stall it on every random access); indices are unsigned, which
-    spares numba's negative-index wraparound on every access. Then a pass over all readers
-    decides, again without branches, who reads (``readers``, uint32 of n, and ``reads``, float64
-    of 3 n, are scratch for the list), and a last pass updates just those who read: a reached
-    reader reads with probability 1 - P(miss) (about two in five do, at n = 10,000), so a branch
-    there would be mispredicted often. Fills ``heard``, ``heard_signal`` and ``newly`` (all
-    entries). Returns (readers reached by a post, readers newly aware).
-    """
-    args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
-            post_source, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
-            aware, attitude, last_news, aware_via, persuader, persuader_source, heard,
-            heard_signal, newly, acc, readers, reads)
-    if bounds.size == 2:
-        return _listen_range(bounds[0], bounds[1], *args)
-    return _listen_chunks(bounds, *args)
 
 
 # --------------------------------------------------------------------------- 4. adoption

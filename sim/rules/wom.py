@@ -27,7 +27,7 @@ import numpy as np
 from sim.config import WomModelConfig
 from sim.graphs import Graph
 from sim.population import NOBODY, VIA_SEEDED, State, Traits
-from sim.rules import kernels
+from sim.rules import kernels, talk_kernels
 from sim.rules.draws import ADOPT, CHURN, COMPLAIN, HEAR, MEDIA, TALK, USE, DayDraws
 from sim.rules.levers import Levers
 
@@ -182,12 +182,12 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
     Promoters post with probability talkativeness * freshness * talk_multiplier, times
     ``hearsay_talk`` for those who never bought (they only pass on what they heard); detractors
     with that times ``negativity_bias`` (capped at 1). Today's complainers always post negatively
-    (kernel: :func:`kernels.posts`).
+    (kernel: :func:`talk_kernels.posts`).
     """
     n = state.aware.size
     posted = day.array("posted", n, np.int8)
     senders = day.array("posters", n, np.int64)
-    n_pos, n_neg = kernels.posts(
+    n_pos, n_neg = talk_kernels.posts(
         _chunks(chunks, n).consumers, state.aware, state.attitude, state.ever_customer,
         state.last_news, traits.talkativeness, levers.talk_multiplier, day.complained,
         draws.talk, draws.keys[TALK], day.t, p.promoter_threshold, p.news_memory,
@@ -198,7 +198,7 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
 
 
 class TalkScratch:
-    """Buffers of the talk kernel (:func:`kernels.listen_push`): ``acc``, one 64-byte,
+    """Buffers of the talk kernel (:func:`talk_kernels.listen_push`): ``acc``, one 64-byte,
     cache-line-aligned row of accumulators per reader (cleared again by the kernel after each
     day), and ``readers`` (uint32) and ``reads`` (three float64 per reader) for the list of
     today's readers."""
@@ -207,7 +207,7 @@ class TalkScratch:
         raw = np.empty(n * 8 + 8)
         skip = (-raw.ctypes.data % 64) // 8
         self.acc = raw[skip:skip + n * 8]
-        self.acc.reshape(n, 8)[:] = kernels.ACC_CLEAR
+        self.acc.reshape(n, 8)[:] = talk_kernels.ACC_CLEAR
         self.readers = np.empty(n, dtype=np.uint32)
         self.reads = np.empty(3 * n)
 
@@ -227,7 +227,7 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
       (s_j - attitude), and the news is fresh for j; the reader remembers the most persuasive
       sender (largest w_ij c_i, ties to the lowest index) and the kind of its post.
 
-    Computed from today's posters' rows (:func:`kernels.listen_push`): the cost is the number
+    Computed from today's posters' rows (:func:`talk_kernels.listen_push`): the cost is the number
     of deliveries, not of ties. ``scratch`` (reused between days) saves reallocating buffers.
     """
     n = state.aware.size
@@ -237,7 +237,7 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     day.heard_signal = day.array("heard_signal", n, np.float64)
     day.newly_aware_wom = day.array("newly_aware_wom", n, bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
-    _, n_new = kernels.listen_push(
+    _, n_new = talk_kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
         traits.credibility, levers.message_credibility, levers.post_source, traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
