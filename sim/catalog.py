@@ -1,0 +1,46 @@
+"""The catalog of names every reader looks up: metrics and purchase sources.
+
+The command line's summary, the sweep report and the dashboard import :data:`METRICS` and
+:data:`SOURCES` from here, never from :mod:`sim.vocabulary` directly: today the tables are the
+vocabulary's own, and this is the one place where strategies will add the entries of the
+figures they report.
+"""
+
+from __future__ import annotations
+
+from sim.vocabulary import METRICS, SOURCES, Metric, Source
+
+__all__ = ["METRICS", "SOURCES", "Metric", "Source", "metric", "source"]
+
+
+def metric(name: str) -> Metric:
+    """The entry of metric ``name``; for a figure no table describes yet, a plain one (its name
+    as label, with spaces, written as a number).
+
+    Parameters
+    ----------
+    name : str
+        A key of metrics.json.
+
+    Returns
+    -------
+    Metric
+    """
+    found = METRICS.get(name)
+    return found if found is not None else Metric(name, name.replace("_", " "))
+
+
+def source(name: str) -> Source:
+    """The entry of purchase source ``name``; for an unknown one, a plain one (its name as
+    label).
+
+    Parameters
+    ----------
+    name : str
+        A ``source`` of conversions.csv.
+
+    Returns
+    -------
+    Source
+    """
+    return next((s for s in SOURCES if s.name == name), Source(name, name))
