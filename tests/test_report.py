@@ -18,23 +18,18 @@ from scipy import stats
 
 from sim.report import figures as fg
 from sim.report.__main__ import main
-from sim.report.build import (
+from sim.report.collect import ReportError, collect, collect_runs, resolve_baseline
+from sim.report.conditions import parse_override
+from sim.report.plan import (
+    TIMESERIES_METRICS,
     FigureSpec,
     RenderedFigure,
     compute_stats,
     figure_specs,
-    remove_stale_figures,
     report_metrics,
 )
-from sim.report.collect import (
-    ReportError,
-    collect,
-    collect_runs,
-    parse_override,
-    resolve_baseline,
-)
+from sim.report.render import remove_stale_figures
 from sim.report.stats import (
-    TIMESERIES_METRICS,
     conversion_means,
     efficient_frontier,
     heatmap_table,
@@ -286,7 +281,7 @@ def test_heatmap_table_and_conversion_means():
 # --- figures ----------------------------------------------------------------------------------
 
 def test_timeseries_figures_have_one_line_per_condition(collected):
-    bands = timeseries_bands(collected.timeseries)
+    bands = timeseries_bands(collected.timeseries, TIMESERIES_METRICS)
     k = len(collected.conditions)
     for metric in TIMESERIES_METRICS:
         ax = fg.plot_timeseries(bands, metric, labels=collected.labels)

@@ -8,7 +8,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 
 from sim.io import atomic_write_text
-from sim.report.summary import collect_runs, format_table, summarise
+from sim.report.summary import SUMMARY_METRICS, collect_runs, format_table, summarise
 
 
 class SweepSummary(Callback):
@@ -22,7 +22,7 @@ class SweepSummary(Callback):
         if runs.empty:
             print(f"no finished runs under {sweep_dir}")
             return
-        summary = summarise(runs)
+        summary = summarise(runs, SUMMARY_METRICS)
         table = format_table(summary)
         atomic_write_text(sweep_dir / "summary.txt", table + "\n")
         print(f"\n{len(runs)} runs, means with 95% intervals over seeds ({sweep_dir}):")

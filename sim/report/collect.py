@@ -3,7 +3,8 @@
 A sweep directory (``womsim -m ...``) holds Hydra's ``multirun.yaml`` and one sub-directory per
 job. A finished job has ``metrics.json`` (plus ``timeseries.csv``, ``conversions.csv`` and
 ``.hydra/``); a failed one has ``error.json`` instead; an unfinished one has neither. This module
-only reads those files: it never imports the model or runs a simulation.
+only reads those files: it never imports the model or runs a simulation. What a job's overrides
+say (its condition, its parameters) is :mod:`sim.report.conditions`.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from sim.catalog import SOURCES
 from sim.io import atomic_write
-from sim.report.stats import SOURCES
-
-#: override prefixes that are not parameters of a run
-SKIP_AS_PARAMETER = ("hydra.", "+hydra.", "+experiment=", "experiment=")
-
-#: override prefixes that do not define a condition
-SKIP_IN_CONDITION = ("seed=", *SKIP_AS_PARAMETER)
+from sim.report.conditions import condition_label, short_labels, typed_overrides
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: purchase sources, in the catalog's order
+_SOURCE_NAMES = tuple(source.name for source in SOURCES)
 
 
 class ReportError(ValueError):
@@ -104,41 +103,6 @@ class Collected:
         if column not in self.runs:
             return []
         return list(pd.unique(self.runs[column].dropna()))
-
-
-def condition_label(overrides: list[str]) -> str:
-    """The overrides that define a job's condition: all but the seed, the experiment preset
-    and hydra.* settings, joined by spaces; ``(default)`` when none is left."""
-    keep = [str(o) for o in overrides if not str(o).startswith(SKIP_IN_CONDITION)]
-    return " ".join(keep) if keep else "(default)"
-
-
-def parse_override(override: str) -> tuple[str, Any] | None:
-    """``"+model.quality=0.6"`` -> ``("model.quality", 0.6)``; None for deletions (``~key``)
-    and entries without ``=``. Values are typed with :func:`parse_value`."""
-    key, sep, value = str(override).partition("=")
-    if not sep or key.startswith("~"):
-        return None
-    return key.lstrip("+"), parse_value(value)
-
-
-def parse_value(text: str) -> Any:
-    """Type an override's value as Hydra reads it: int, float, bool (``true``/``false``) or None
-    (``null``) when it reads as one, else the string (outer quotes removed)."""
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    lowered = text.lower()
-    if lowered == "null":
-        return None
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    for kind in (int, float):
-        try:
-            return kind(text)
-        except ValueError:
-            pass
-    return text
 
 
 def collect(sweep_dir: str | Path, *, out: str | Path | None = None,
@@ -245,21 +209,6 @@ def resolve_baseline(conditions: list[str], baseline: str | None = None) -> str:
     raise ReportError(f"ambiguous baseline {baseline!r}: it matches {'; '.join(matches)}")
 
 
-def short_labels(runs: pd.DataFrame, params: list[str]) -> dict[str, str]:
-    """Condition -> ``key=value`` of the swept parameters only, in override order."""
-    conditions = list(pd.unique(runs["condition"]))
-    if not params:
-        return {c: c for c in conditions}
-    keys = set(params)
-    labels = {}
-    for condition in conditions:
-        tokens = [t for t in condition.split() if t.partition("=")[0].lstrip("+") in keys]
-        labels[condition] = " ".join(tokens) or condition
-    if len(set(labels.values())) < len(labels):
-        return {c: c for c in conditions}
-    return labels
-
-
 # --- reading jobs -----------------------------------------------------------------------------
 
 def _scan_jobs(sweep_dir: Path) -> tuple[list[dict], list[dict], list[str]]:
@@ -342,7 +291,7 @@ def job_num(job_dir: Path) -> int:
 
 def _runs_frame(finished: list[dict]) -> tuple[pd.DataFrame, list[str]]:
     """The runs table and the swept parameters."""
-    overrides = [_typed_overrides(job["overrides"]) for job in finished]
+    overrides = [typed_overrides(job["overrides"]) for job in finished]
     metrics = [{k: v for k, v in job["metrics"].items() if not isinstance(v, dict | list)}
                for job in finished]
     keys = [k for k in dict.fromkeys(k for o in overrides for k in o) if k != "seed"]
@@ -373,17 +322,6 @@ def _renamed_metrics(keys: list[str], overrides: list[dict], metrics: list[dict]
 
 
 _MISSING = object()
-
-
-def _typed_overrides(overrides: list[str]) -> dict[str, Any]:
-    typed = {}
-    for override in overrides:
-        if str(override).startswith(SKIP_AS_PARAMETER):
-            continue
-        parsed = parse_override(override)
-        if parsed is not None:
-            typed[parsed[0]] = parsed[1]
-    return typed
 
 
 def _uniform_column(column: pd.Series) -> pd.Series:
@@ -430,7 +368,7 @@ def _conversions_frame(finished: list[dict]) -> pd.DataFrame:
     rows = []
     for job in finished:
         counts = _conversion_counts(job)
-        for source in [*SOURCES, *sorted(set(counts) - set(SOURCES))]:
+        for source in [*_SOURCE_NAMES, *sorted(set(counts) - set(_SOURCE_NAMES))]:
             rows.append({"job": job["job"], "condition": job["condition"],
                          "seed": job["metrics"].get("seed"), "source": source,
                          "count": int(counts.get(source, 0))})
@@ -446,7 +384,7 @@ def _conversion_counts(job: dict) -> dict[str, int]:
         except (OSError, ValueError):
             pass
     metrics = job["metrics"]
-    return {s: int(metrics[s]) for s in SOURCES if isinstance(metrics.get(s), int | float)}
+    return {s: int(metrics[s]) for s in _SOURCE_NAMES if isinstance(metrics.get(s), int | float)}
 
 
 # --- configuration and command ----------------------------------------------------------------

@@ -19,36 +19,17 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.report.stats import SOURCES, efficient_frontier
-
-#: axis text per metric: the name used in metrics.json and the tables, and its unit
-METRIC_LABELS = {
-    "reach": "reach (fraction aware)",
-    "adoption": "adoption (fraction ever bought)",
-    "customers": "customers (fraction of consumers)",
-    "net_sentiment": "net_sentiment ((promoters - detractors) / aware)",
-    "mean_loyalty": "mean_loyalty (of current customers)",
-    "retention": "retention (current / ever customers)",
-    "churn": "churn (churned / ever customers)",
-    "cost": "cost (money per run)",
-    "cost_per_customer": "cost_per_customer (money)",
-    "active": "active (fraction of nodes)",
-    "peak_active": "peak_active (fraction of nodes)",
-    "peak_step": "peak_step (day)",
-    "time_to_half_reach": "time_to_half_reach (day)",
-}
-
-SOURCE_LABELS = {"from_media": "mass media", "from_ads": "ads", "organic": "organic WOM",
-                 "from_kol": "KOL posts", "from_referral": "referral posts",
-                 "seeded": "KOLs seeded"}
+from sim import catalog
+from sim.report.stats import efficient_frontier
 
 #: above this many conditions legends go beside the plot
 LEGEND_INSIDE_MAX = 6
 
 
 def metric_label(metric: str) -> str:
-    """Axis text for a metric (its name and unit)."""
-    return METRIC_LABELS.get(metric, metric)
+    """Axis text for a metric: its name, unit and what it counts (:attr:`Metric.axis_label
+    <sim.vocabulary.Metric.axis_label>` of the catalog's entry)."""
+    return catalog.metric(metric).axis_label
 
 
 def condition_colors(conditions: Sequence[str]) -> dict[str, tuple]:
@@ -155,7 +136,7 @@ def plot_cost_outcome(summary: pd.DataFrame, outcome: str = "customers", *,
                       cost: str = "cost", ax: Axes | None = None,
                       labels: Mapping[str, str] | None = None,
                       colors: Mapping[str, tuple] | None = None,
-                      higher_is_better: bool = True, title: str | None = None) -> Axes:
+                      higher_is_better: bool | None = None, title: str | None = None) -> Axes:
     """Mean cost against mean outcome per condition, with interval error bars both ways, and
     the efficient frontier (conditions no other one beats on both) as a dashed line.
 
@@ -171,8 +152,9 @@ def plot_cost_outcome(summary: pd.DataFrame, outcome: str = "customers", *,
         Where to draw; a new figure when None.
     labels, colors : mapping, optional
         Text and colour per condition.
-    higher_is_better : bool
-        Direction of the outcome for the frontier.
+    higher_is_better : bool, optional
+        Direction of the outcome for the frontier (default: the catalog's entry of
+        ``outcome``; higher when it says neither).
     title : str, optional
         Axes title.
 
@@ -193,6 +175,8 @@ def plot_cost_outcome(summary: pd.DataFrame, outcome: str = "customers", *,
                     yerr=[[row.mean_y - row.ci_low_y], [row.ci_high_y - row.mean_y]],
                     fmt="o", markersize=7, capsize=3, color=colors.get(row.condition),
                     label=_label(row.condition, labels))
+    if higher_is_better is None:
+        higher_is_better = catalog.metric(outcome).higher_is_better is not False
     mask = efficient_frontier(both["mean_x"], both["mean_y"], higher_is_better=higher_is_better)
     front = both[mask].sort_values("mean_x")
     ax.plot(front["mean_x"], front["mean_y"], linestyle="--", color="black", marker="o",
@@ -271,7 +255,8 @@ def plot_conversions(means: pd.DataFrame, *, ax: Axes | None = None,
                               aggfunc="first", sort=False).fillna(0.0)
     conditions = list(pd.unique(means["condition"]))
     table = table.reindex(conditions)
-    sources = [s for s in [*SOURCES, *sorted(set(table.columns) - set(SOURCES))]
+    known = [source.name for source in catalog.SOURCES]
+    sources = [s for s in [*known, *sorted(set(table.columns) - set(known))]
                if s in table and (table[s] > 0).any()]
     ax = _axes(ax, _bar_size(len(conditions), extra=1.8))
     palette = colormaps["Set2"]
@@ -280,7 +265,7 @@ def plot_conversions(means: pd.DataFrame, *, ax: Axes | None = None,
     for i, source in enumerate(sources):
         width = table[source].to_numpy(dtype=float)
         color = (source_colors or {}).get(source, palette(i % palette.N))
-        ax.barh(y, width, left=left, color=color, label=SOURCE_LABELS.get(source, source))
+        ax.barh(y, width, left=left, color=color, label=catalog.source(source).label)
         left += width
     _condition_ticks(ax, y, conditions, labels)
     ax.set(xlabel="purchases per run (mean)", ylabel="condition",

@@ -2,7 +2,9 @@
 baseline condition (paired by seed), time-series bands, conversions by source, efficient frontier.
 
 Every function is a pure function of DataFrames: it reads the tables that
-:func:`sim.report.collect.collect` builds and returns new ones; nothing here reads files.
+:func:`sim.report.collect.collect` builds and returns new ones; nothing here reads files, and
+which metrics to summarise is the caller's choice (:mod:`sim.report.plan`,
+:mod:`sim.report.summary`).
 """
 
 from __future__ import annotations
@@ -13,20 +15,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-
-#: headline figures of a strategy comparison (the sweep summary printed by the CLI)
-SUMMARY_METRICS = ("reach", "customers", "net_sentiment", "mean_loyalty", "retention",
-                   "cost_per_customer")
-
-#: final figures tabulated in a report, per condition and as paired differences
-REPORT_METRICS = ("reach", "customers", "net_sentiment", "mean_loyalty", "retention", "cost",
-                  "cost_per_customer")
-
-#: time-series columns drawn with bands in a report
-TIMESERIES_METRICS = ("reach", "customers", "net_sentiment", "mean_loyalty")
-
-#: purchase sources of conversions.csv, in the order they are stacked
-SOURCES = ("from_media", "from_ads", "organic", "from_kol", "from_referral", "seeded")
 
 STAT_COLUMNS = ["mean", "ci_low", "ci_high", "n"]
 
@@ -69,8 +57,7 @@ def t_halfwidth(sd: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> np.n
     return np.where(n == 0, np.nan, half)
 
 
-def summarise(runs: pd.DataFrame, metrics: Sequence[str] = SUMMARY_METRICS,
-              confidence: float = 0.95) -> pd.DataFrame:
+def summarise(runs: pd.DataFrame, metrics: Sequence[str], confidence: float = 0.95) -> pd.DataFrame:
     """Per condition and metric: mean, 95% t interval over the runs, and n.
 
     Parameters
@@ -99,8 +86,7 @@ def summarise(runs: pd.DataFrame, metrics: Sequence[str] = SUMMARY_METRICS,
     return pd.DataFrame(records, columns=["condition", "metric", *STAT_COLUMNS])
 
 
-def paired_differences(runs: pd.DataFrame, baseline: str,
-                       metrics: Sequence[str] = REPORT_METRICS,
+def paired_differences(runs: pd.DataFrame, baseline: str, metrics: Sequence[str],
                        confidence: float = 0.95) -> pd.DataFrame:
     """Each condition minus the baseline condition, paired by seed.
 
@@ -155,7 +141,7 @@ def _per_seed_means(runs: pd.DataFrame, metrics: list[str]) -> dict[str, pd.Data
             for condition, group in values.groupby("condition", sort=False)}
 
 
-def timeseries_bands(timeseries: pd.DataFrame, metrics: Sequence[str] = TIMESERIES_METRICS,
+def timeseries_bands(timeseries: pd.DataFrame, metrics: Sequence[str],
                      confidence: float = 0.95) -> pd.DataFrame:
     """Per condition, metric and step: mean over the runs and the t interval (a band).
 
