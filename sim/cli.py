@@ -73,7 +73,8 @@ def run_sweep_job(cfg: DictConfig, outdir: Path, overrides: list[str], sweep_dir
 def execute(cfg: DictConfig, outdir: Path) -> None:
     """Run the simulation described by ``cfg`` and write its outputs into ``outdir``."""
     from sim.report.files import save_timeseries_png
-    from sim.run import run, summary_table, write_outputs
+    from sim.report.summary import summary_table
+    from sim.run import run, write_outputs
 
     result = run(cfg, progress=True)
     result.metrics["config_hash"] = config_hash(cfg)
