@@ -40,6 +40,7 @@ from sim.app.state import (  # noqa: E402
     Scenario,
     World,
 )
+from sim.catalog import METRICS  # noqa: E402
 from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
 
 apply_offline_settings()
@@ -171,7 +172,7 @@ def KpiCard(key: str, a: float | None, b: float | None, delta: float | None) -> 
     """One KPI: the difference B - A in large, both values below."""
     color = TONE_COLORS[views.delta_tone(key, delta)]
     with solara.Card(margin=1, classes=["womsim-kpi", f"womsim-kpi-{key}"]):
-        solara.Text(f"{views.KPI_LABELS[key]}  (B − A)", classes=["womsim-kpi-label"])
+        solara.Text(f"{METRICS[key].title}  (B − A)", classes=["womsim-kpi-label"])
         solara.Text(views.format_delta(key, delta), classes=["womsim-kpi-delta"],
                     style={"color": color})
         solara.Text(f"A {views.format_kpi(key, a)}  ·  B {views.format_kpi(key, b)}",

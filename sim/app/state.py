@@ -33,13 +33,14 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.catalog import SOURCES
 from sim.compose import compose_config
 from sim.config import WomModelConfig
 from sim.errors import UserError
 from sim.graphs import Graph, build_graph
 from sim.metrics import conversion_counts, cost_metrics
 from sim.model import WomModel
-from sim.population import SOURCE_NAMES, sentiment_codes
+from sim.population import sentiment_codes
 from sim.run import build_model
 from sim.schema import validate
 from sim.strategies.ads import AdsConfig
@@ -59,10 +60,8 @@ MAX_CONSUMERS = 200_000
 MAX_COMPLETE = 3_000
 #: the (sampled, compiled) betweenness selector takes ~3 s at 50,000 consumers, ~6 s at 100,000
 MAX_BETWEENNESS = 50_000
-#: KPIs compared between the scenarios, in display order
+#: KPIs compared between the scenarios, in display order (their labels: :mod:`sim.catalog`)
 KPIS = ("reach", "customers", "net_sentiment", "mean_loyalty", "cost_per_customer")
-#: conversion sources, in display order
-SOURCES = tuple(SOURCE_NAMES.values())
 #: sentiment status of a consumer in :meth:`Comparison.status`
 UNAWARE, NEUTRAL, PROMOTER, DETRACTOR = 0, 1, 2, 3
 #: time series offered by :meth:`Comparison.timeseries`
@@ -500,11 +499,11 @@ class Comparison(mesa.Model):
         return {key: np.array([r[key] for r in rows], dtype=float) for key in SERIES}
 
     def conversions(self, which: Which) -> dict[str, int]:
-        """Purchases so far by source (:data:`SOURCES`)."""
+        """Purchases so far by source (every source of :data:`sim.catalog.SOURCES`)."""
         model = self.model(which)
         with self.lock:
             counts = conversion_counts(model)
-        return {source: int(counts.get(source, 0)) for source in SOURCES}
+        return {source.name: int(counts.get(source.name, 0)) for source in SOURCES}
 
     def status(self, which: Which, nodes: np.ndarray | None = None) -> np.ndarray:
         """Each consumer's sentiment status (``nodes``' only, if given): :data:`UNAWARE`,

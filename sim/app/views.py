@@ -3,7 +3,9 @@
 Figures are :class:`matplotlib.figure.Figure` objects made without pyplot (thread-safe, nothing
 global), small and drawn at a low dpi so that one step re-renders in a fraction of a second even
 at 100,000 consumers. The network view draws a sample of at most ``max_nodes`` consumers whose
-seeded layout is computed once per graph and kept (:func:`network_sample`).
+seeded layout is computed once per graph and kept (:func:`network_sample`). Labels, number
+formats and which way is better come from :mod:`sim.catalog`; the time-series panels are drawn
+with :func:`sim.report.plots.plot_series`, as the command line's figure is.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from numba import njit
 
-from sim.app.state import DETRACTOR, KPIS, NEUTRAL, PROMOTER, SOURCES, UNAWARE
+from sim import catalog
+from sim.app.state import DETRACTOR, NEUTRAL, PROMOTER, SERIES, UNAWARE
 from sim.graphs import Graph
+from sim.report.plots import plot_series
 
 #: line and bar colours of the scenarios
 SCENARIO_COLORS = {"a": "#1f77b4", "b": "#ff7f0e"}
@@ -30,14 +34,6 @@ STATUS_COLORS = {UNAWARE: "#d4d4d4", NEUTRAL: "#7f8fa6", PROMOTER: "#1a9850",
                  DETRACTOR: "#d73027"}
 STATUS_NAMES = {UNAWARE: "unaware", NEUTRAL: "neutral", PROMOTER: "promoter",
                 DETRACTOR: "detractor"}
-#: readable names of the conversion sources
-SOURCE_LABELS = {"from_media": "mass media", "from_ads": "ads", "organic": "organic WOM",
-                 "from_kol": "KOL posts", "from_referral": "referrals", "seeded": "seeded KOLs"}
-#: KPI labels, and whether more is better (None: neither)
-KPI_LABELS = {"reach": "Reach", "customers": "Customers", "net_sentiment": "Net sentiment",
-              "mean_loyalty": "Mean loyalty", "cost_per_customer": "Cost per customer"}
-KPI_HIGHER_IS_BETTER = {"reach": True, "customers": True, "net_sentiment": True,
-                        "mean_loyalty": True, "cost_per_customer": False}
 DPI = 100
 
 
@@ -46,38 +42,24 @@ DPI = 100
 
 
 def format_kpi(key: str, value: float | None) -> str:
-    """A KPI value for a card: fractions of consumers in %, sentiment signed, money with two
-    decimals; ``"n/a"`` for ``None``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if key in ("reach", "customers"):
-        return f"{100 * value:.1f}%"
-    if key == "net_sentiment":
-        return f"{value:+.3f}"
-    if key == "mean_loyalty":
-        return f"{value:.3f}"
-    if key in ("cost_per_customer", "cost"):
-        return f"{value:,.2f}"
-    raise KeyError(key)
+    """A KPI value for a card, as the catalog writes it (shares in %, sentiment signed, money
+    with two decimals; ``"n/a"`` for ``None``)."""
+    return catalog.METRICS[key].format(value)
 
 
 def format_delta(key: str, delta: float | None) -> str:
-    """A difference B - A: percentage points for fractions, signed otherwise."""
-    if delta is None or (isinstance(delta, float) and math.isnan(delta)):
-        return "n/a"
-    if key in ("reach", "customers"):
-        return f"{100 * delta:+.1f} pp"
-    if key == "cost_per_customer":
-        return f"{delta:+,.2f}"
-    return f"{delta:+.3f}"
+    """A difference B - A, as the catalog writes it: percentage points for shares, signed
+    otherwise."""
+    return catalog.METRICS[key].format_delta(delta)
 
 
 def delta_tone(key: str, delta: float | None, *, eps: float = 1e-12) -> str:
-    """``"better"``, ``"worse"`` or ``"same"`` for B compared with A on ``key``."""
-    if delta is None or abs(delta) <= eps:
+    """``"better"``, ``"worse"`` or ``"same"`` for B compared with A on ``key`` (``"same"``
+    also for a metric the catalog says is neither better higher nor lower)."""
+    better_up = catalog.METRICS[key].higher_is_better
+    if delta is None or abs(delta) <= eps or better_up is None:
         return "same"
-    up = delta > 0
-    return "better" if up == KPI_HIGHER_IS_BETTER[key] else "worse"
+    return "better" if (delta > 0) == better_up else "worse"
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,10 +305,8 @@ class TimeseriesPlot:
         Figure width in inches.
     """
 
-    PANELS = (("reach", "Reach (% of consumers)", 100.0),
-              ("customers", "Customers (% of consumers)", 100.0),
-              ("net_sentiment", "Net sentiment", 1.0),
-              ("mean_loyalty", "Mean loyalty of customers", 1.0))
+    #: the series drawn, one panel each (:data:`sim.app.state.SERIES` after ``step``)
+    PANELS = tuple(key for key in SERIES if key != "step")
 
     def __init__(self, horizon: int, labels: dict[str, str] | None = None, *,
                  width: float = 5.8) -> None:
@@ -336,11 +316,14 @@ class TimeseriesPlot:
         self.figure.subplots_adjust(left=0.08, right=0.98, top=0.89, bottom=0.11, hspace=0.32,
                                     wspace=0.16)
         self.lines: dict[tuple[str, str], Line2D] = {}
-        for ax, (key, title, _) in zip(self.axes, self.PANELS, strict=True):
-            for which, label in labels.items():
-                (self.lines[which, key],) = ax.plot([], [], color=SCENARIO_COLORS[which], lw=1.6,
-                                                   ls="-" if which == "a" else "--", label=label)
-            ax.set_title(title, fontsize=9, y=1.0, pad=3)
+        self.scales = {key: _scale(key) for key in self.PANELS}
+        for ax, key in zip(self.axes, self.PANELS, strict=True):
+            empty = {"step": np.zeros(0), key: np.zeros(0)}
+            for which, label in labels.items():  # drawn empty; update() sets the data
+                plot_series(empty, (key,), ax=ax, labels={key: label}, lw=1.6,
+                            color=SCENARIO_COLORS[which], ls="-" if which == "a" else "--")
+                self.lines[which, key] = ax.get_lines()[-1]
+            ax.set_title(_panel_title(key), fontsize=9, y=1.0, pad=3)
             ax.tick_params(labelsize=8)
             ax.set_xlim(0, max(horizon, 1))
             ax.grid(alpha=0.3)
@@ -348,12 +331,14 @@ class TimeseriesPlot:
                 ax.axhline(0.0, color="#888888", lw=0.6)
         for ax in self.axes[2:]:
             ax.set_xlabel("day", fontsize=8)
-        self.figure.legend(handles=[self.lines[w, "reach"] for w in labels], loc="upper center",
-                           ncol=len(labels), fontsize=8, frameon=False, borderaxespad=0.2)
+        self.figure.legend(handles=[self.lines[w, self.PANELS[0]] for w in labels],
+                           loc="upper center", ncol=len(labels), fontsize=8, frameon=False,
+                           borderaxespad=0.2)
 
     def update(self, series: dict[str, dict[str, np.ndarray]]) -> Figure:
         """Show ``series`` (per scenario: :meth:`sim.app.state.Comparison.timeseries`)."""
-        for ax, (key, _, scale) in zip(self.axes, self.PANELS, strict=True):
+        for ax, key in zip(self.axes, self.PANELS, strict=True):
+            scale = self.scales[key]
             values = []
             for which, ts in series.items():
                 y = scale * np.asarray(ts[key], dtype=float)
@@ -366,6 +351,20 @@ class TimeseriesPlot:
             pad = 0.06 * (hi - lo) if hi > lo else max(0.05 * abs(hi), 0.01 * scale)
             ax.set_ylim(lo - pad, hi + pad)
         return self.figure
+
+
+def _scale(key: str) -> float:
+    """Shares are drawn in percent."""
+    return 100.0 if catalog.metric(key).display == "percent" else 1.0
+
+
+def _panel_title(key: str) -> str:
+    """A panel's title: the catalog's label, with the unit for shares (``Reach (% of
+    consumers)``)."""
+    entry = catalog.metric(key)
+    if entry.display == "percent":
+        return f"{entry.title} (% {entry.unit.removeprefix('share ')})"
+    return entry.title
 
 
 class ConversionsPlot:
@@ -384,17 +383,18 @@ class ConversionsPlot:
         self.figure = Figure(figsize=(width, width * 0.5), dpi=DPI)
         self.ax = ax = self.figure.subplots()
         self.figure.subplots_adjust(left=0.2, right=0.97, top=0.97, bottom=0.13)
-        y = np.arange(len(SOURCES))
+        self.sources = [source.name for source in catalog.SOURCES]
+        y = np.arange(len(self.sources))
         height = 0.8 / len(labels)
         self.bars, self.texts = {}, {}
         for i, (which, label) in enumerate(labels.items()):
             at = y + (i - (len(labels) - 1) / 2) * height
-            self.bars[which] = ax.barh(at, np.zeros(len(SOURCES)), height=height,
+            self.bars[which] = ax.barh(at, np.zeros(len(y)), height=height,
                                        color=SCENARIO_COLORS[which], label=label)
             self.texts[which] = [ax.annotate("0", (0, yy), xytext=(2, 0),
                                              textcoords="offset points", va="center",
                                              fontsize=7) for yy in at]
-        ax.set_yticks(y, [SOURCE_LABELS[s] for s in SOURCES], fontsize=8)
+        ax.set_yticks(y, [source.label for source in catalog.SOURCES], fontsize=8)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=8)
         ax.set_xlabel("purchases", fontsize=8)
@@ -405,7 +405,7 @@ class ConversionsPlot:
         """Show ``counts`` (per scenario: :meth:`sim.app.state.Comparison.conversions`)."""
         top = 0
         for which, by_source in counts.items():
-            for bar, text, source in zip(self.bars[which], self.texts[which], SOURCES,
+            for bar, text, source in zip(self.bars[which], self.texts[which], self.sources,
                                          strict=True):
                 value = int(by_source.get(source, 0))
                 bar.set_width(value)
@@ -422,12 +422,6 @@ def network_figure(sample: NetworkSample, panels: list[tuple[str, np.ndarray, np
     return NetworkPlot(sample, len(panels), width=width).update(panels)
 
 
-def timeseries_figure(series: dict[str, dict[str, np.ndarray]], horizon: int, *,
-                      labels: dict[str, str] | None = None, width: float = 5.8) -> Figure:
-    """A one-off :class:`TimeseriesPlot` figure of ``series``."""
-    return TimeseriesPlot(horizon, labels, width=width).update(series)
-
-
 def conversions_figure(counts: dict[str, dict[str, int]], *,
                        labels: dict[str, str] | None = None, width: float = 5.8) -> Figure:
     """A one-off :class:`ConversionsPlot` figure of ``counts``."""
@@ -440,7 +434,6 @@ def _rgba(color: str) -> np.ndarray:
     return np.asarray(to_rgba(color))
 
 
-__all__ = ["KPIS", "ConversionsPlot", "NetworkPlot", "NetworkSample", "TimeseriesPlot",
+__all__ = ["ConversionsPlot", "NetworkPlot", "NetworkSample", "TimeseriesPlot",
            "conversions_figure", "delta_tone", "edge_image", "force_layout", "format_delta",
-           "format_kpi", "network_figure", "network_sample", "sample_nodes",
-           "timeseries_figure"]
+           "format_kpi", "network_figure", "network_sample", "sample_nodes"]
