@@ -1,4 +1,5 @@
-"""The dashboard's state logic and views, without a browser (sim.app.state, sim.app.views)."""
+"""The dashboard's controls, state logic and views, without a browser (sim.app.controls,
+sim.app.state, sim.app.views)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from omegaconf import OmegaConf
 from conftest import ROOT
 from sim.app import views
 from sim.app.__main__ import parse_args, solara_arguments
+from sim.app.controls import ControlError, Scenario, World
 from sim.app.offline import OFFLINE_CDN, offline_environment
 from sim.app.state import (
     DETRACTOR,
@@ -22,9 +24,6 @@ from sim.app.state import (
     PROMOTER,
     UNAWARE,
     Comparison,
-    ControlError,
-    Scenario,
-    World,
     command_overrides,
     compose_overrides,
     scenario_command,

@@ -7,7 +7,8 @@ scenarios, so the page is laid out with plain Solara around Mesa's own pieces: t
 ``ModelController`` (Step / Play / Reset, stepping a :class:`~sim.app.state.Comparison`, which is
 a ``mesa.Model``), ``UserInputs`` (sliders and selects of each scenario) and the
 ``update_counter`` that re-renders the views after each step. All the logic is in
-:mod:`sim.app.state`; figures come from :mod:`sim.app.views`; this module only renders them.
+:mod:`sim.app.controls` and :mod:`sim.app.state`; figures come from :mod:`sim.app.views`; this
+module only renders them.
 """
 
 from __future__ import annotations
@@ -30,16 +31,15 @@ from mesa.visualization.solara_viz import ModelController, UserInputs  # noqa: E
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
 from sim.app import views  # noqa: E402
-from sim.app.offline import apply_offline_settings  # noqa: E402
-from sim.app.state import (  # noqa: E402
+from sim.app.controls import (  # noqa: E402
     GRAPH_KINDS,
-    KPIS,
     STRATEGY_NAMES,
-    Comparison,
     ControlError,
     Scenario,
     World,
 )
+from sim.app.offline import apply_offline_settings  # noqa: E402
+from sim.app.state import KPIS, Comparison  # noqa: E402
 from sim.catalog import METRICS  # noqa: E402
 from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
 

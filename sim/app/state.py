@@ -13,19 +13,19 @@ exactly. :class:`Comparison` builds both models on one shared graph and the same
 random numbers: both face the same consumers and the same luck, so their differences are the
 controls' effect), steps them together and reports their KPIs and the differences B - A.
 
-Invalid controls raise :class:`ControlError` with a one-line message naming the control, the
-value and what is allowed (or the config key, for checks made by :func:`sim.schema.validate`).
+What each control accepts, and the :class:`World` and :class:`Scenario` they make up, is
+:mod:`sim.app.controls`. Invalid controls raise :class:`~sim.app.controls.ControlError` with a
+one-line message naming the control, the value and what is allowed (or the config key, for
+checks made by :func:`sim.schema.validate`).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import shlex
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal
+from typing import Literal
 
 import mesa
 import numpy as np
@@ -33,9 +33,10 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.app.controls import ControlError, Scenario, World, check_responsive
+from sim.app.controls import hydra_number as _fmt
 from sim.catalog import SOURCES
 from sim.compose import compose_config
-from sim.config import WomModelConfig
 from sim.errors import UserError
 from sim.graphs import Graph, build_graph
 from sim.metrics import conversion_counts, cost_metrics
@@ -43,197 +44,16 @@ from sim.model import WomModel
 from sim.population import sentiment_codes
 from sim.run import build_model
 from sim.schema import validate
-from sim.strategies.ads import AdsConfig
-from sim.strategies.fast_response import FastResponseConfig
-from sim.strategies.kol import KOL_SELECTORS, KolConfig
-from sim.strategies.rewards import RewardsConfig
 from sim.streams import Streams
 
 Which = Literal["a", "b"]
 
-#: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
-GRAPH_KINDS = ("ba", "ws", "er", "powerlaw_cluster", "sbm", "complete")
-#: strategies, in the order of ``strategy=[...]``
-STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads")
-#: the dashboard's size limits (the ``womsim`` command has none)
-MAX_CONSUMERS = 200_000
-MAX_COMPLETE = 3_000
-#: the (sampled, compiled) betweenness selector takes ~3 s at 50,000 consumers, ~6 s at 100,000
-MAX_BETWEENNESS = 50_000
 #: KPIs compared between the scenarios, in display order (their labels: :mod:`sim.catalog`)
 KPIS = ("reach", "customers", "net_sentiment", "mean_loyalty", "cost_per_customer")
 #: sentiment status of a consumer in :meth:`Comparison.status`
 UNAWARE, NEUTRAL, PROMOTER, DETRACTOR = 0, 1, 2, 3
 #: time series offered by :meth:`Comparison.timeseries`
 SERIES = ("step", "reach", "customers", "net_sentiment", "mean_loyalty")
-
-
-class ControlError(UserError):
-    """A dashboard control has a value the simulator does not allow; the message says which
-    control, the value and what is allowed."""
-
-
-# --------------------------------------------------------------------------------------------
-# controls
-
-
-@dataclass(frozen=True)
-class Control:
-    """What one control accepts.
-
-    Attributes
-    ----------
-    label : str
-        The control's name on the page (used in error messages).
-    kind : {"int", "float", "choice", "multi", "optional_float"}
-        ``multi``: a subset of ``choices``; ``optional_float``: a number or ``None``.
-    lo, hi : float or None
-        Inclusive bounds of a number (``None``: unbounded on that side).
-    choices : tuple of str
-        Allowed values of a ``choice`` or ``multi`` control.
-    """
-
-    label: str
-    kind: Literal["int", "float", "choice", "multi", "optional_float"]
-    lo: float | None = None
-    hi: float | None = None
-    choices: tuple[str, ...] = ()
-
-    def check(self, name: str, value: Any) -> Any:
-        """Return ``value`` normalised (ints as int, floats as float, subsets as a tuple in
-        ``choices`` order), or raise :class:`ControlError`."""
-        if self.kind == "choice":
-            if value not in self.choices:
-                self._fail(name, value, "one of " + ", ".join(self.choices))
-            return value
-        if self.kind == "multi":
-            if isinstance(value, str) or not _is_iterable(value):
-                self._fail(name, value, "a list of " + ", ".join(self.choices))
-            chosen = list(value)
-            for item in chosen:
-                if item not in self.choices:
-                    self._fail(name, value, "a list of " + ", ".join(self.choices))
-            return tuple(c for c in self.choices if c in chosen)
-        if self.kind == "optional_float" and value is None:
-            return None
-        given = value
-        if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                self._fail(name, value, "an integer " + self._range())
-            value = int(value)
-        else:
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(
-                    value):
-                extra = " or empty (no limit)" if self.kind == "optional_float" else ""
-                self._fail(name, value, "a number " + self._range() + extra)
-            value = float(value)
-        if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
-            what = "an integer " if self.kind == "int" else "a number "
-            extra = " or empty (no limit)" if self.kind == "optional_float" else ""
-            self._fail(name, given, what + self._range() + extra)
-        return value
-
-    def _range(self) -> str:
-        if self.lo is not None and self.hi is not None:
-            return f"in [{_fmt(self.lo)}, {_fmt(self.hi)}]"
-        if self.lo is not None:
-            return f">= {_fmt(self.lo)}"
-        if self.hi is not None:
-            return f"<= {_fmt(self.hi)}"
-        return ""
-
-    def _fail(self, name: str, value: Any, allowed: str) -> None:
-        raise ControlError(f"{self.label} ({name}) = {value!r} is invalid: allowed {allowed}")
-
-
-def _is_iterable(value: Any) -> bool:
-    try:
-        iter(value)
-    except TypeError:
-        return False
-    return True
-
-
-#: the controls shared by both scenarios
-WORLD_CONTROLS: dict[str, Control] = {
-    "graph": Control("Graph kind", "choice", choices=GRAPH_KINDS),
-    "n": Control("Consumers", "int", 10, MAX_CONSUMERS),
-    "seed": Control("Seed", "int", 0, 2**31 - 1),
-    "steps": Control("Horizon (days)", "int", 1, 3650),
-}
-
-#: the controls of one scenario
-SCENARIO_CONTROLS: dict[str, Control] = {
-    "quality": Control("Product quality", "float", 0.0, 1.0),
-    "negativity_bias": Control("Negativity bias", "float", 1.0, 100.0),
-    "strategies": Control("Strategies", "multi", choices=STRATEGY_NAMES),
-    "kol_k": Control("KOL count", "int", 0, 100_000),
-    "kol_selector": Control("KOL selector", "choice", choices=KOL_SELECTORS),
-    "referral_reward": Control("Referral reward", "float", 0.0, 1e9),
-    "reward_credibility": Control("Reward credibility", "float", 0.0, 1.0),
-    "response_delay": Control("Response delay", "float", 0.0, 1e6),
-    "response_unit": Control("Response delay unit", "choice", choices=("hours", "days")),
-    "response_capacity": Control("Responses per day", "int", 0, 10_000_000),
-    "ads_impressions": Control("Ad impressions per day", "float", 0.0, 1e12),
-    "budget": Control("Budget", "optional_float", 0.0, None),
-}
-
-
-@dataclass(frozen=True)
-class World:
-    """What both scenarios share: the graph (kind and number of consumers), the seed and the
-    horizon in days. Values are checked on construction (:class:`ControlError`)."""
-
-    graph: str = "ba"
-    n: int = 2000
-    seed: int = 0
-    steps: int = 180
-
-    def __post_init__(self) -> None:
-        _check_fields(self, WORLD_CONTROLS)
-        if self.graph == "complete" and self.n > MAX_COMPLETE:
-            raise ControlError(f"Consumers (n) = {self.n} is invalid for a complete graph: allowed "
-                               f"at most {MAX_COMPLETE} (every pair is a tie)")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One scenario's controls. Parameters of a strategy matter only while it is selected.
-
-    Defaults are the simulator's (``sim.config``); values are checked on construction
-    (:class:`ControlError`). ``strategies`` is kept in the order of :data:`STRATEGY_NAMES`.
-    """
-
-    quality: float = WomModelConfig.quality
-    negativity_bias: float = WomModelConfig.negativity_bias
-    strategies: tuple[str, ...] = ()
-    kol_k: int = KolConfig.k
-    kol_selector: str = KolConfig.selector
-    referral_reward: float = RewardsConfig.referral_reward
-    reward_credibility: float = RewardsConfig.credibility
-    response_delay: float = FastResponseConfig.delay
-    response_unit: str = FastResponseConfig.delay_unit
-    response_capacity: int = FastResponseConfig.capacity
-    ads_impressions: float = AdsConfig.impressions_per_day
-    budget: float | None = None
-
-    def __post_init__(self) -> None:
-        _check_fields(self, SCENARIO_CONTROLS)
-
-
-def _check_fields(obj: World | Scenario, controls: dict[str, Control]) -> None:
-    for f in fields(obj):
-        object.__setattr__(obj, f.name, controls[f.name].check(f.name, getattr(obj, f.name)))
-
-
-def _fmt(x: float | int) -> str:
-    """A number as Hydra reads it back exactly (integral floats without ``.0``)."""
-    if isinstance(x, numbers.Integral):
-        return str(int(x))
-    x = float(x)
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x)
 
 
 # --------------------------------------------------------------------------------------------
@@ -294,19 +114,6 @@ def compose_overrides(overrides: list[str], *, label: str = "") -> DictConfig:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ControlError(f"{prefix}{first}") from err
     return cfg
-
-
-def check_responsive(world: World, scenario: Scenario, *, label: str = "") -> None:
-    """Refuse combinations that would keep the dashboard busy for minutes (the ``womsim``
-    command runs them): the betweenness KOL selector on more than :data:`MAX_BETWEENNESS`
-    consumers."""
-    if ("kol" in scenario.strategies and scenario.kol_selector == "betweenness"
-            and world.n > MAX_BETWEENNESS):
-        prefix = f"{label}: " if label else ""
-        raise ControlError(
-            f"{prefix}KOL selector (kol_selector) = 'betweenness' is invalid with {world.n:,} "
-            f"consumers: allowed up to {MAX_BETWEENNESS:,} in the dashboard (it takes minutes "
-            "beyond); pick another selector or run the womsim command")
 
 
 def scenario_config(world: World, scenario: Scenario, *, label: str = "") -> DictConfig:
@@ -533,9 +340,3 @@ class Comparison(mesa.Model):
     def overrides(self, which: Which) -> list[str]:
         """The Hydra overrides of scenario ``which``."""
         return scenario_overrides(self.world, self.scenario(which))
-
-
-def controls_dict(value: World | Scenario) -> dict[str, Any]:
-    """A world's or scenario's controls as a plain dict (``World(**d)`` / ``Scenario(**d)``
-    rebuild it)."""
-    return asdict(value)
