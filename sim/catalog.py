@@ -1,14 +1,23 @@
 """The catalog of names every reader looks up: metrics and purchase sources.
 
 The command line's summary, the sweep report and the dashboard import :data:`METRICS` and
-:data:`SOURCES` from here, never from :mod:`sim.vocabulary` directly: today the tables are the
-vocabulary's own, and this is the one place where strategies will add the entries of the
-figures they report.
+:data:`SOURCES` from here, never from :mod:`sim.vocabulary` directly: :data:`METRICS` is the
+vocabulary's table of the model's figures plus the entries each strategy plugin declares for the
+figures it reports (``StrategyPlugin.metrics``), so a strategy's labels live in its module.
 """
 
 from __future__ import annotations
 
-from sim.vocabulary import METRICS, SOURCES, Metric, Source
+from sim.strategies import PLUGINS
+from sim.vocabulary import METRICS as MODEL_METRICS
+from sim.vocabulary import SOURCES, Metric, Source
+
+#: every final figure a summary, report or dashboard shows, by name: the model's, then each
+#: strategy's, in registry order
+METRICS: dict[str, Metric] = {
+    **MODEL_METRICS,
+    **{m.name: m for plugin in PLUGINS.values() for m in plugin.metrics},
+}
 
 __all__ = ["METRICS", "SOURCES", "Metric", "Source", "metric", "source"]
 

@@ -96,3 +96,21 @@ def test_imports_keep_the_layers_contract():
     out = subprocess.run(["lint-imports", "--no-logo", "--no-cache"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_every_figure_a_strategy_reports_has_its_entry_in_the_plugin():
+    """The keys of each strategy's report() are exactly the metrics its plugin declares, and
+    the catalog holds them beside the model's own (no name clashes)."""
+    from sim import catalog
+    from sim.vocabulary import METRICS as MODEL_METRICS
+
+    model = build_model(make_config("graph.n=200", "steps=3",
+                                    "strategy=[kol,rewards,fast_response,ads]", "budget=1000"))
+    model.run(3)
+    for strategy in model.strategies:
+        declared = {m.name for m in PLUGINS[strategy.name].metrics}
+        reported = set(strategy.report()) - {"complaints_received"}  # the model's complaints
+        assert reported == declared, strategy.name
+        for name in declared:
+            assert name not in MODEL_METRICS
+            assert catalog.METRICS[name].strategy == strategy.name

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sim.config import Checker, StrategyConfig
 from sim.strategies.base import Strategy, StrategyPlugin
+from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -67,4 +68,8 @@ class AdsStrategy(Strategy):
 PLUGIN = StrategyPlugin(
     name="ads", schema=AdsConfig, strategy=AdsStrategy, validate=validate_ads,
     summary="Paid mass media, the non-word-of-mouth comparator: impressions bought every day "
-            "make unaware consumers aware with a given tone.")
+            "make unaware consumers aware with a given tone.",
+    metrics=(
+        Metric("ads_impressions", "ad impressions", "", "bought over the run", None, "count",
+               strategy="ads"),
+    ))

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.vocabulary import Metric
+
 if TYPE_CHECKING:
     from sim.config import Checker
     from sim.world import World
@@ -118,6 +120,9 @@ class StrategyPlugin:
         :class:`~sim.config.Checker` over the whole run's config).
     summary : str
         One sentence for strategists: its row in docs/strategies.md.
+    metrics : tuple of Metric
+        The catalog's entries (label, unit, direction, format) of the figures its ``report()``
+        puts in metrics.json; :mod:`sim.catalog` adds them to the one table every reader uses.
     """
 
     name: str
@@ -125,3 +130,4 @@ class StrategyPlugin:
     strategy: type[Strategy]
     validate: Callable[[Checker], None]
     summary: str
+    metrics: tuple[Metric, ...] = ()

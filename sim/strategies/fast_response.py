@@ -11,6 +11,7 @@ import numpy as np
 from sim.config import Checker, StrategyConfig
 from sim.strategies import kernels
 from sim.strategies.base import Strategy, StrategyPlugin
+from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -164,4 +165,16 @@ PLUGIN = StrategyPlugin(
     name="fast_response", schema=FastResponseConfig, strategy=FastResponseStrategy,
     validate=validate_fast_response,
     summary="A customer-service team answers complaints in public after a delay, up to a daily "
-            "capacity: fast answers recover complainers, and answered complaints weigh less.")
+            "capacity: fast answers recover complainers, and answered complaints weigh less.",
+    metrics=(
+        Metric("complaints_answered", "complaints answered", "", "over the run", True, "count",
+               strategy="fast_response"),
+        Metric("complaints_recovered", "complainers won back", "", "by an answer", True, "count",
+               strategy="fast_response"),
+        Metric("complaints_backlog", "complaints unanswered", "", "at the end", False, "count",
+               strategy="fast_response"),
+        Metric("mean_response_delay_days", "mean days to answer", "days",
+               "from complaint to answer", False, "number", strategy="fast_response"),
+        Metric("staffed_days", "staffed days", "day", "with responders paid", None, "count",
+               strategy="fast_response"),
+    ))

@@ -12,6 +12,7 @@ from sim.config import Checker, StrategyConfig
 from sim.population import SOURCE_CODES
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
 from sim.strategies.selectors import rank
+from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -171,4 +172,7 @@ PLUGIN = StrategyPlugin(
     name="kol", schema=KolConfig, strategy=KolStrategy, validate=validate_kol,
     summary="Seed key opinion leaders chosen by a selector (degree, PageRank, betweenness, "
             "k-core, greedy influence, random, fringe): give them the product and boost their "
-            "posting for a period; each costs the price of their follower tier.")
+            "posting for a period; each costs the price of their follower tier.",
+    metrics=(
+        Metric("kols", "KOLs seeded", "", "given the product", None, "count", strategy="kol"),
+    ))

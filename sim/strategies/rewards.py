@@ -12,6 +12,7 @@ from sim.config import Checker, StrategyConfig
 from sim.population import SOURCE_CODES
 from sim.strategies import kernels
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
+from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -166,4 +167,16 @@ PLUGIN = StrategyPlugin(
     name="rewards", schema=RewardsConfig, strategy=RewardsStrategy, validate=validate_rewards,
     summary="A reward programme for customers: referral rewards paid when a referred reader "
             "buys, optional rewards per share and daily loyalty points; incentivised posts are "
-            "believed less, and deal seekers lose loyalty when the programme stops.")
+            "believed less, and deal seekers lose loyalty when the programme stops.",
+    metrics=(
+        Metric("rewards_referrals_paid", "referral rewards paid", "", "over the run", None,
+               "count", strategy="rewards"),
+        Metric("rewards_shares_paid", "share rewards paid", "", "over the run", None, "count",
+               strategy="rewards"),
+        Metric("rewards_points_paid", "loyalty points paid", "", "customer-days of points", None,
+               "count", strategy="rewards"),
+        Metric("rewards_deal_seekers", "deal seekers", "", "buyers won by a referral", None,
+               "count", strategy="rewards"),
+        Metric("rewards_stopped_on", "rewards stopped on day", "day", "budget or end reached", None,
+               "day", missing="never", strategy="rewards"),
+    ))
