@@ -21,9 +21,26 @@ from sim.errors import UserError
 from sim.jobs import config_hash, is_complete, job_dirname, record_failure, sweep_progress
 from sim.schema import register_configs
 
+#: the config groups a user chooses from, in the order ``womsim --help`` lists them
+USER_GROUPS = ("graph", "model", "strategy", "experiment")
+
+
+def config_groups() -> str:
+    """One line per user-facing config group with its options (``womsim --help``): what
+    Hydra's config loader finds (YAML files and ConfigStore nodes), without the typed schemas
+    under ``schema/`` that the YAML files extend."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    loader = GlobalHydra.instance().config_loader()
+    return "\n".join(f"{group}: {', '.join(sorted(loader.get_group_options(group)))}"
+                     for group in USER_GROUPS)
+
+
 register_configs()
 if not OmegaConf.has_resolver("womsim_jobdir"):
     OmegaConf.register_new_resolver("womsim_jobdir", job_dirname)
+if not OmegaConf.has_resolver("womsim_groups"):
+    OmegaConf.register_new_resolver("womsim_groups", config_groups)
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")

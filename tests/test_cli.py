@@ -119,3 +119,4 @@ def test_help_lists_the_config_groups_and_their_options(tmp_path):
     assert "strategy_comparison" in groups["experiment"]
     assert "--cfg job" in proc.stdout and "README.md" in proc.stdout
     assert "== Config ==" not in proc.stdout, "short: the composed config only on --cfg job"
+    assert "schema/" not in proc.stdout, "the typed schemas are not choices of their own"
