@@ -16,11 +16,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.catalog import METRICS, SOURCES
 from sim.report import figures as fg
 from sim.report.__main__ import main
 from sim.report.collect import ReportError, collect, collect_runs, resolve_baseline
 from sim.report.conditions import parse_override
 from sim.report.plan import (
+    HOW_TO_READ,
     TIMESERIES_METRICS,
     FigureSpec,
     RenderedFigure,
@@ -28,6 +30,7 @@ from sim.report.plan import (
     figure_specs,
     report_metrics,
 )
+from sim.report.plots import plot_series, timeseries_figure
 from sim.report.render import remove_stale_figures
 from sim.report.stats import (
     conversion_means,
@@ -317,6 +320,29 @@ def test_kpi_paired_cost_conversion_and_heatmap_figures(collected):
     ax = fg.plot_heatmap(table)
     assert (ax.get_ylabel(), ax.get_xlabel()) == ("strategy", "model.quality")
     assert len(ax.get_images()) == 1 and len(ax.texts) == 4
+
+
+def test_run_figure_and_its_panels_are_drawn_with_plot_series(collected):
+    ts = collected.timeseries[collected.timeseries["job"] == collected.runs["job"].iloc[0]]
+    ax = plot_series(ts, ("reach", "customers"), scale=100.0, color="black")
+    assert [line.get_label() for line in ax.get_lines()] == ["reach", "customers now"]
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), 100 * ts["customers"])
+    assert {line.get_color() for line in ax.get_lines()} == {"black"}
+    left, right = timeseries_figure(ts, "a run").axes
+    assert [t.get_text() for t in left.get_legend().get_texts()] == \
+        [METRICS[m].label for m in ("reach", "adoption", "customers")]
+    assert left.get_ylabel() == METRICS["reach"].unit
+    assert [t.get_text() for t in right.get_legend().get_texts()] == \
+        ["promoters", "detractors", "net sentiment"]
+
+
+def test_conversion_legend_and_how_to_read_use_the_catalogs_source_labels(collected):
+    ax = fg.plot_conversions(conversion_means(collected.conversions))
+    shown = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [s.label for s in SOURCES]
+    assert shown and all(text in labels for text in shown)
+    assert shown == [label for label in labels if label in shown]  # in the catalog's order
+    assert all(s.label in HOW_TO_READ["conversions"] for s in SOURCES)
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sim.report.collect import collect_runs
 from sim.report.conditions import condition_label
 from sim.report.stats import format_interval, mean_ci, summarise
 
-__all__ = ["RUN_ROWS", "SUMMARY_METRICS", "Row", "collect_runs", "condition_label",
+__all__ = ["PRESET_ROWS", "RUN_ROWS", "SUMMARY_METRICS", "Row", "collect_runs", "condition_label",
            "format_table", "mean_ci", "summarise", "summary_frame", "summary_rows",
            "summary_table"]
 
