@@ -13,7 +13,7 @@ import numbers
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-from sim.config import WomModelConfig
+from sim.config import GRAPH_SCHEMAS, WomModelConfig
 from sim.errors import UserError
 from sim.strategies.ads import AdsConfig
 from sim.strategies.fast_response import FastResponseConfig
@@ -21,7 +21,7 @@ from sim.strategies.kol import KOL_SELECTORS, KolConfig
 from sim.strategies.rewards import RewardsConfig
 
 #: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
-GRAPH_KINDS = ("ba", "ws", "er", "powerlaw_cluster", "sbm", "complete")
+GRAPH_KINDS = tuple(kind for kind in GRAPH_SCHEMAS if kind != "file")
 #: strategies, in the order of ``strategy=[...]``
 STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads")
 #: the dashboard's size limits (the ``womsim`` command has none)

@@ -43,7 +43,7 @@ from sim.metrics import conversion_counts, cost_metrics
 from sim.model import WomModel
 from sim.population import sentiment_codes
 from sim.run import build_model
-from sim.schema import validate
+from sim.schema import to_plain, validate
 from sim.streams import Streams
 
 Which = Literal["a", "b"]
@@ -150,7 +150,7 @@ def shared_graph(cfg: DictConfig) -> Graph:
     with _GRAPHS_LOCK:
         graph = _GRAPHS.get(key)
         if graph is None:
-            graph = build_graph(OmegaConf.to_object(cfg.graph), Streams(cfg.seed).get("graph"))
+            graph = build_graph(to_plain(cfg.graph), Streams(cfg.seed).get("graph"))
             _GRAPHS[key] = graph
             while len(_GRAPHS) > _GRAPHS_KEPT:
                 _GRAPHS.popitem(last=False)
