@@ -12,12 +12,15 @@ from sim.population import SOURCE_NAMES
 if TYPE_CHECKING:
     from sim.world import World
 
-#: columns of timeseries.csv, in order
+#: columns of timeseries.csv, in order (the money columns last)
 TIMESERIES_COLUMNS = (
     "step", "reach", "adoption", "customers", "promoters", "detractors", "net_sentiment",
     "mean_loyalty", "churned", "positive_messages", "negative_messages", "complaints",
-    "purchases", "aware_from_media", "aware_from_wom",
+    "purchases", "aware_from_media", "aware_from_wom", "revenue", "margin",
 )
+#: the columns of :data:`TIMESERIES_COLUMNS` that the value model computes from the others
+#: after the run (:func:`sim.value.run_value`); :func:`snapshot` does not make them
+VALUE_COLUMNS = ("revenue", "margin")
 
 DAILY_COUNTS = ("positive_messages", "negative_messages", "complaints", "purchases",
                 "aware_from_media", "aware_from_wom")

@@ -22,6 +22,7 @@ from sim.model import WomModel
 from sim.schema import to_plain, validate
 from sim.strategies import build_strategies
 from sim.streams import Streams
+from sim.twin import value_figures
 
 
 @dataclass
@@ -126,6 +127,11 @@ def run(cfg: Any, *, progress: bool = False) -> RunResult:
                    threads=getattr(getattr(model, "engine", None), "threads", 1),
                    model=cfg.model.name, version=__version__, git_commit=git_commit())
     timeseries = pd.DataFrame(model.records, columns=list(columns))
+    if isinstance(model, WomModel):  # money: revenue, NPV and the plan against its twin
+        figures, daily = value_figures(model, to_plain(cfg), metrics["cost"])
+        metrics.update(figures)
+        for name, values in daily.items():
+            timeseries[name] = values
     artifacts: dict = {}
     for strategy in model.strategies:
         artifacts.update(strategy.artifacts(model))

@@ -18,10 +18,12 @@ from sim.config import (
     GraphConfig,
     ModelConfig,
     PopulationConfig,
+    ValueConfig,
     WomModelConfig,
     validate_graph,
     validate_population,
     validate_preset,
+    validate_value,
     validate_wom,
 )
 from sim.engines import ENGINES
@@ -47,6 +49,8 @@ class Config:
     budget_shares: dict[str, float] = field(default_factory=dict)
     population: PopulationConfig = field(default_factory=PopulationConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    value: ValueConfig = field(default_factory=ValueConfig)
+    baseline: str = "twin"
     seed: int = 0
     steps: int = 180
     engine: str = "vectorized"
@@ -98,3 +102,4 @@ def validate(cfg: Any) -> None:
     else:
         validate_preset(check)
     validate_strategies(check)
+    validate_value(check)

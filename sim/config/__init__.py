@@ -37,13 +37,15 @@ from sim.config.models import (
 )
 from sim.config.population import PopulationConfig, TraitConfig, validate_population
 from sim.config.strategy import StrategyConfig, validate_common
+from sim.config.value import BASELINES, ValueConfig, validate_value
 
 __all__ = [
-    "GRAPH_SCHEMAS", "PRESET_SCHEMAS", "BAGraphConfig", "BassConfig", "Checker",
+    "BASELINES", "GRAPH_SCHEMAS", "PRESET_SCHEMAS", "BAGraphConfig", "BassConfig", "Checker",
     "CompleteGraphConfig", "ERGraphConfig", "FileGraphConfig", "GraphConfig",
     "IndependentCascadeConfig", "LinearThresholdConfig", "ModelConfig", "PopulationConfig",
     "PowerlawClusterGraphConfig", "SBMGraphConfig", "SIRConfig", "SeededPresetConfig",
-    "StrategyConfig", "ThresholdConfig", "TraitConfig", "WSGraphConfig", "WomModelConfig",
+    "StrategyConfig", "ThresholdConfig", "TraitConfig", "ValueConfig", "WSGraphConfig",
+    "WomModelConfig",
     "config_for_graph", "graph_size", "lookup", "validate_common", "validate_graph",
-    "validate_population", "validate_preset", "validate_wom",
+    "validate_population", "validate_preset", "validate_value", "validate_wom",
 ]

@@ -19,9 +19,9 @@ from sim.report.collect import collect_runs
 from sim.report.conditions import condition_label
 from sim.report.stats import format_interval, mean_ci, summarise
 
-__all__ = ["PRESET_ROWS", "RUN_ROWS", "SUMMARY_METRICS", "Row", "collect_runs", "condition_label",
-           "format_table", "mean_ci", "summarise", "summary_frame", "summary_rows",
-           "summary_table"]
+__all__ = ["PLAN_ROWS", "PRESET_ROWS", "RUN_ROWS", "SUMMARY_METRICS", "Row", "collect_runs",
+           "condition_label", "format_table", "mean_ci", "summarise", "summary_frame",
+           "summary_rows", "summary_table"]
 
 #: headline figures of a strategy comparison (the sweep summary)
 SUMMARY_METRICS = ("reach", "customers", "net_sentiment", "mean_loyalty", "retention",
@@ -53,8 +53,18 @@ class Row:
         return " / ".join(catalog.metric(m).label for m in self.metrics)
 
     def value(self, metrics: Mapping[str, object]) -> str:
-        """The line's values, each written as its catalog entry says."""
-        return self.joiner.join(catalog.metric(m).format(metrics[m]) for m in self.metrics)
+        """The line's values, each written as its catalog entry says (money with the run's
+        currency, when it has one)."""
+        return self.joiner.join(_written(catalog.metric(m), metrics[m], metrics)
+                                for m in self.metrics)
+
+
+def _written(metric: catalog.Metric, value: object, metrics: Mapping[str, object]) -> str:
+    text = metric.format(value)
+    currency = metrics.get("currency")
+    if metric.display == "money" and currency and value is not None:
+        return f"{text} {currency}"
+    return text
 
 
 def _rows(*names: str | tuple[str, ...]) -> tuple[Row, ...]:
@@ -64,7 +74,13 @@ def _rows(*names: str | tuple[str, ...]) -> tuple[Row, ...]:
 #: the lines of a word-of-mouth run's summary, after the graph, consumers and days
 RUN_ROWS = _rows("reach", "adoption", "customers", ("promoters", "detractors"), "net_sentiment",
                  "mean_loyalty", "retention", "time_to_half_reach", "positive_messages",
-                 "negative_messages", "complaints", "cost", "cost_per_customer")
+                 "negative_messages", "complaints", "cost", "cost_per_customer", "revenue",
+                 "npv")
+
+#: the lines of a run with strategies against its twin (the same run without them)
+PLAN_ROWS = _rows("incremental_npv", "roi", "incremental_customers",
+                  "cost_per_incremental_customer", "value_expansion", "value_acceleration",
+                  "value_lost", "value_retention")
 
 #: the lines of a diffusion preset's summary (model=bass, sir, ...)
 PRESET_ROWS = (*_rows("reach", "active"),
@@ -96,8 +112,9 @@ def summary_rows(metrics: Mapping[str, object]) -> list[tuple[str, str]]:
         head = [("graph", str(metrics["graph"])), ("consumers", f"{metrics['n']:,}"),
                 ("days", str(metrics["steps"]))]
         ran = set(metrics.get("strategies") or ())
-        rows = (*RUN_ROWS, *(Row((m.name,)) for m in catalog.METRICS.values()
-                             if m.strategy is not None and m.strategy in ran))
+        rows = (*RUN_ROWS, *(PLAN_ROWS if ran else ()),
+                *(Row((m.name,)) for m in catalog.METRICS.values()
+                  if m.strategy is not None and m.strategy in ran))
     return head + [(row.text(), row.value(metrics)) for row in rows
                    if all(m in metrics for m in row.metrics)]
 

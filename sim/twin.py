@@ -1,0 +1,69 @@
+"""A run's money figures and, for a run with strategies, its counterfactual twin: the same
+graph, parameters, population, seed and engine without any strategy.
+
+The twin faces the same consumers and the same draws (common random numbers: the dynamics'
+streams do not depend on the strategies), so the difference between the two runs is the plan's
+effect, consumer by consumer (:mod:`sim.value`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from sim.model import WomModel
+from sim.population import SOURCE_CODES
+from sim.value import first_purchases, incremental, run_value
+
+#: twins kept in memory, most recent last: runs of several plans on one world and seed (a
+#: sweep job's process, the dashboard, an optimiser's trials) share one twin
+TWINS_KEPT = 8
+_twins: OrderedDict[tuple, tuple] = OrderedDict()
+
+
+def twin_of(model: WomModel, cfg: Any) -> tuple[list[dict], list[tuple]]:
+    """The records and conversion log of the run ``model`` would be without strategies, for
+    ``cfg.steps`` days: run once per world (graph, parameters, population, seed, length,
+    engine) and remembered (:data:`TWINS_KEPT`)."""
+    key = (id(model.graph), repr(model.params), repr(cfg.population), int(cfg.seed),
+           int(cfg.steps), cfg.engine)
+    if key in _twins:
+        _twins.move_to_end(key)
+        return _twins[key][1]
+    twin = WomModel(model.graph, model.params, cfg.population, seed=int(cfg.seed),
+                    engine=cfg.engine, threads=getattr(model.engine, "threads", 1))
+    twin.run(int(cfg.steps))
+    # the graph is kept with the entry, so its id names no other graph while it is cached
+    _twins[key] = (model.graph, (twin.records, twin.conversions))
+    while len(_twins) > TWINS_KEPT:
+        _twins.popitem(last=False)
+    return twin.records, twin.conversions
+
+
+def value_figures(model: WomModel, cfg: Any, cost: float) -> tuple[dict, dict[str, np.ndarray]]:
+    """The metrics.json figures of the value model for a finished word-of-mouth run, and its
+    daily columns (:data:`sim.metrics.VALUE_COLUMNS`).
+
+    With strategies and ``baseline=twin`` the twin is run and the incremental figures
+    (:func:`sim.value.incremental`) are added; without strategies they are 0 by definition
+    (the run is its own twin) and ``roi`` is null.
+    """
+    n, value = model.graph.n, cfg.value
+    plan = run_value(model.records, n, value)
+    out = plan.totals(value.currency)
+    columns = {"revenue": plan.revenue, "margin": plan.margin}
+    if cfg.baseline == "none":
+        return out, columns
+    gift = SOURCE_CODES["seeded"]
+    if model.strategies:
+        records, conversions = twin_of(model, cfg)
+        twin_value = run_value(records, n, value)
+        twin_first = first_purchases(conversions, n, gift)
+    else:
+        twin_value, twin_first = plan, first_purchases(model.conversions, n, gift)
+    out.update(baseline_npv=twin_value.npv,
+               **incremental(plan, twin_value, first_purchases(model.conversions, n, gift),
+                             twin_first, cost=cost, cfg=value))
+    return out, columns
