@@ -46,23 +46,26 @@ def value_figures(model: WomModel, cfg: Any, cost: float) -> tuple[dict, dict[st
     """The metrics.json figures of the value model for a finished word-of-mouth run, and its
     daily columns (:data:`sim.metrics.VALUE_COLUMNS`).
 
-    With strategies and ``baseline=twin`` the twin is run and the incremental figures
+    With strategies and ``baseline=twin`` the twin is run, the plan's remaining customers are
+    valued with the twin's retention, and the incremental figures
     (:func:`sim.value.incremental`) are added; without strategies they are 0 by definition
-    (the run is its own twin) and ``roi`` is null.
+    (the run is its own twin) and ``roi`` is null. ``baseline=none``: the run's own figures
+    only.
     """
-    n, value = model.graph.n, cfg.value
-    plan = run_value(model.records, n, value)
-    out = plan.totals(value.currency)
-    columns = {"revenue": plan.revenue, "margin": plan.margin}
+    n, value, gift = model.graph.n, cfg.value, SOURCE_CODES["seeded"]
     if cfg.baseline == "none":
-        return out, columns
-    gift = SOURCE_CODES["seeded"]
+        plan = run_value(model.records, n, value)
+        return plan.totals(value.currency), {"revenue": plan.revenue, "margin": plan.margin}
     if model.strategies:
         records, conversions = twin_of(model, cfg)
         twin_value = run_value(records, n, value)
         twin_first = first_purchases(conversions, n, gift)
-    else:
-        twin_value, twin_first = plan, first_purchases(model.conversions, n, gift)
+        plan = run_value(model.records, n, value, retention=twin_value.retention)
+    else:  # the run is its own twin
+        plan = twin_value = run_value(model.records, n, value)
+        twin_first = first_purchases(model.conversions, n, gift)
+    out = plan.totals(value.currency)
+    columns = {"revenue": plan.revenue, "margin": plan.margin}
     out.update(baseline_npv=twin_value.npv,
                **incremental(plan, twin_value, first_purchases(model.conversions, n, gift),
                              twin_first, cost=cost, cfg=value))

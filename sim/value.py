@@ -18,6 +18,12 @@ loyalty weight; ``d = (1 + discount_rate) ** (1 / 365) - 1`` the daily discount 
   ``M_T * rho / (1 + d - rho)``;
 - ``npv = sum_t D_t * margin_t + D_T * M_T * rho / (1 + d - rho)``.
 
+A run with strategies values its remaining customers with its twin's ``rho``: measured over
+a run, retention depends on how long the customers have been customers (those won earlier have
+had more time to prove loyal), so two runs' own estimates differ even when their customers do
+not. One ``rho`` for both keeps the comparison to what the plan changed by the end: how many
+customers there are and how loyal.
+
 Against the twin (the same config and seed without strategies: common random numbers), each
 consumer's first purchase day with the plan (``p``) and without (``b``) gives Libai et al.'s
 decomposition. A customer won on day ``t`` is worth ``V(t) = D_t * (first + stream)``, with
@@ -88,9 +94,13 @@ def _counts(records: Sequence[dict], n: int) -> tuple[np.ndarray, ...]:
     return customers, loyalty, churned, purchases
 
 
-def run_value(records: Sequence[dict], n: int, cfg: ValueConfig) -> RunValue:
+def run_value(records: Sequence[dict], n: int, cfg: ValueConfig,
+              retention: float | None = None) -> RunValue:
     """Revenue, margin and NPV of a run from its time-series rows (``records``, one per day
-    from 0, as :func:`sim.metrics.snapshot` makes them) on ``n`` consumers."""
+    from 0, as :func:`sim.metrics.snapshot` makes them) on ``n`` consumers.
+
+    ``retention`` values the customers active at the end with a given daily retention instead
+    of the run's own (a plan is valued with its twin's: see the module docstring)."""
     customers, loyalty, churned, purchases = _counts(records, n)
     w = cfg.loyalty_weight
     repeats = np.zeros(len(records))
@@ -105,7 +115,8 @@ def run_value(records: Sequence[dict], n: int, cfg: ValueConfig) -> RunValue:
     steps = len(records) - 1
     discount = (1.0 + d) ** -np.arange(steps + 1, dtype=float)
     end_margin = cfg.margin * cfg.repeat_rate * ((1 - w) * customers[-1] + w * loyalty[-1])
-    remaining = end_margin * rho / (1.0 + d - rho)
+    kept = rho if retention is None else retention
+    remaining = end_margin * kept / (1.0 + d - kept)
     npv = float((margin * discount).sum() + discount[-1] * remaining)
     per_customer_day = float(repeats.sum() / customer_days) if customer_days > 0 else 0.0
     return RunValue(revenue=revenue, margin=margin, npv=npv, retention=float(rho),

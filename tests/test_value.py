@@ -44,6 +44,11 @@ def test_revenue_margin_and_npv_by_hand():
     expected = sum(4.0 * b / (1 + d) ** t for t, b in enumerate(buys))
     expected += end_margin * rho / (1 + d - rho) / (1 + d) ** 3
     assert value.npv == pytest.approx(expected)
+    # valued with another retention, only the remaining value changes
+    other = run_value(records, N, cfg, retention=0.5)
+    assert other.npv == pytest.approx(expected - end_margin * (rho / (1 + d - rho)
+                                                               - 0.5 / (1 + d - 0.5))
+                                      / (1 + d) ** 3)
 
 
 def test_first_purchases_take_the_earliest_day_and_mark_gifts():
@@ -104,7 +109,8 @@ def test_the_twin_is_the_run_without_strategies():
     assert list(without.timeseries.columns[-2:]) == ["revenue", "margin"]
     skipped = run(make_config("graph.n=300", "steps=40", "strategy=kol", "budget=2000",
                               "baseline=none")).metrics
-    assert "incremental_npv" not in skipped and skipped["npv"] == with_plan.metrics["npv"]
+    assert "incremental_npv" not in skipped and "baseline_npv" not in skipped
+    assert skipped["revenue"] == with_plan.metrics["revenue"]
 
 
 def test_plans_on_one_world_share_one_twin(monkeypatch):
