@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,25 +20,28 @@ from scipy import stats
 from sim.catalog import METRICS, SOURCES
 from sim.report import figures as fg
 from sim.report.__main__ import main
-from sim.report.collect import ReportError, collect, collect_runs, resolve_baseline
+from sim.report.collect import Collected, ReportError, collect, collect_runs, resolve_baseline
 from sim.report.conditions import parse_override
+from sim.report.document import report_blocks
 from sim.report.plan import (
     HOW_TO_READ,
     TIMESERIES_METRICS,
     FigureSpec,
     RenderedFigure,
+    compute_decision,
     compute_stats,
     figure_specs,
     report_metrics,
 )
 from sim.report.plots import plot_series, timeseries_figure
-from sim.report.render import remove_stale_figures
+from sim.report.render import remove_stale_figures, render_markdown
 from sim.report.stats import (
     conversion_means,
     efficient_frontier,
     heatmap_table,
     mean_ci,
     paired_differences,
+    paired_lead,
     summarise,
     timeseries_bands,
 )
@@ -99,7 +103,8 @@ def test_report_writes_every_file_and_one_progress_line_per_stage(sweep, report)
     assert pngs == svgs and len(pngs) >= 10
     for stem in ("ts_reach", "ts_customers", "ts_net_sentiment", "ts_mean_loyalty",
                  "kpi_reach", "paired_customers", "cost_vs_customers",
-                 "conversions_by_source"):
+                 "conversions_by_source", "cost_vs_incremental_npv", "value_decomposition",
+                 "kpi_incremental_npv", "kpi_roi", "paired_npv"):
         assert stem in pngs
     lines = stderr.strip().splitlines()
     assert len(lines) == 4 and all(line.startswith("womsim-report: ") for line in lines)
@@ -123,6 +128,16 @@ def test_report_md_headline_tables_and_figure_links(sweep, report):
     assert "`strategy` (none, kol)" in md and "`model.quality` (0.6, 0.8)" in md
     assert "```yaml\n" in md and "negativity_bias:" in md
     assert "| condition | runs | reach | customers | net_sentiment | mean_loyalty | retention" in md
+    assert "| incremental_npv (EUR) | roi |" in md
+    # the report opens with the decision summary, its two figures inside it
+    assert md.index("## Decision summary") < md.index("## The sweep") < md.index("## Figures")
+    decision = md.split("## Decision summary")[1].split("## The sweep")[0]
+    assert "| rank | condition | runs | incremental NPV (EUR) | ROI |" in decision
+    assert "`strategy=kol model.quality=" in decision and "(no plan)" in decision
+    assert "figures/cost_vs_incremental_npv.png" in decision
+    assert "figures/value_decomposition.png" in decision
+    for criterion in ("incremental NPV", "ROI", "loyalty (mean loyalty)", "reach"):
+        assert f"**Best on {criterion}**: `strategy=kol model.quality=" in decision
     assert "## Paired differences against strategy=none model.quality=0.6" in md
     for link in re.findall(r"\]\((figures/[^)]+)\)", md):
         assert (sweep / link).exists(), link
@@ -182,6 +197,163 @@ def test_report_metrics_adapt_to_diffusion_presets():
     assert report_metrics(wom) == ("reach", "customers", "cost")
     preset = pd.DataFrame(columns=["reach", "active", "peak_step", "cost"])
     assert report_metrics(preset) == ("reach", "cost", "active", "peak_step")
+
+
+# --- the decision summary on a synthetic sweep -------------------------------------------------
+
+DECISION_SEEDS = range(6)
+
+
+def decision_runs(money: bool = True) -> pd.DataFrame:
+    """Six seeds of four conditions: no plan; ``big``, first on incremental NPV; ``close``, a
+    whisker behind it with noise of its own (the two are not distinguishable) and first on
+    reach; ``cheap``, a fifth of the cost, first on ROI and loyalty. Noise of mean 0 over the
+    seeds, so the means are the figures below."""
+    world = np.array([0.02, -0.01, 0.0, 0.01, -0.03, 0.01])  # what a seed does to everyone
+    noise = {"none": np.zeros(6), "big": np.array([1.0, -1.0, 2.0, -2.0, 0.5, -0.5]),
+             "close": np.array([-1.0, 2.0, 1.0, -2.0, -0.5, 0.5]),
+             "cheap": np.array([0.1, -0.1, 0.2, -0.2, 0.0, 0.0])}
+    plans = {  # strategy: cost, incremental NPV, its noise's scale, reach, mean loyalty
+        "none": (0.0, 0.0, 0.0, 0.50, 0.60), "big": (5000.0, 100_000.0, 8000.0, 0.90, 0.70),
+        "close": (5000.0, 99_000.0, 8000.0, 0.95, 0.69),
+        "cheap": (1000.0, 60_000.0, 5000.0, 0.70, 0.80)}
+    rows = []
+    for strategy, (cost, inc, scale, reach, loyalty) in plans.items():
+        for seed in DECISION_SEEDS:
+            value = inc + scale * noise[strategy][seed]
+            jitter = 0.001 * noise[strategy][seed]
+            row = {"job": f"{strategy}-{seed}", "job_num": len(rows),
+                   "condition": f"strategy={strategy}", "seed": seed, "strategy": strategy,
+                   "reach": reach + world[seed] + jitter, "customers": reach / 2,
+                   "mean_loyalty": loyalty + world[seed] + jitter, "cost": cost}
+            if money:
+                won = round(value / 400)
+                row.update(npv=50_000.0 + value, incremental_npv=value, currency="EUR",
+                           roi=(value - cost) / cost if cost else None,
+                           incremental_customers=won,
+                           cost_per_incremental_customer=cost / won if cost else None,
+                           value_expansion=0.7 * value, value_acceleration=0.1 * value,
+                           value_lost=0.05 * value, value_retention=0.25 * value)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def synthetic_collected(runs: pd.DataFrame) -> Collected:
+    return Collected(sweep_dir=Path("synthetic"), runs=runs,
+                     timeseries=pd.DataFrame(columns=["job", "condition", "seed", "step"]),
+                     conversions=pd.DataFrame(columns=["job", "condition", "seed", "source",
+                                                       "count"]),
+                     params=["strategy"])
+
+
+def synthetic_markdown(runs: pd.DataFrame) -> str:
+    collected = synthetic_collected(runs)
+    stats = compute_stats(collected, "strategy=none")
+    figures = [RenderedFigure(spec) for spec in figure_specs(collected, stats)]
+    return render_markdown(report_blocks(collected, stats, figures))
+
+
+def test_decision_ranks_by_incremental_npv_and_names_the_best_plan_on_each_criterion():
+    decision = compute_decision(decision_runs())
+    assert decision.ranking == ("strategy=big", "strategy=close", "strategy=cheap",
+                                "strategy=none")
+    assert decision.plans == ("strategy=big", "strategy=close", "strategy=cheap")
+    assert decision.currency == "EUR"
+    best = {v.metric: v.best for v in decision.verdicts}
+    assert best == {"incremental_npv": "strategy=big", "roi": "strategy=cheap",
+                    "mean_loyalty": "strategy=cheap", "reach": "strategy=close"}
+    verdicts = {v.metric: v for v in decision.verdicts}
+    assert verdicts["incremental_npv"].ties == ["strategy=close"]  # overlapping: a tie
+    assert verdicts["roi"].ties == [] and verdicts["reach"].ties == []
+    lead = verdicts["incremental_npv"].lead.set_index("condition")
+    assert list(lead.index) == ["strategy=close", "strategy=cheap"]  # runner-up first
+    assert lead.loc["strategy=cheap", "distinguishable"]
+    assert decision.efficient == ("strategy=none", "strategy=cheap", "strategy=big")
+
+
+def test_decision_summary_opens_the_report_and_says_not_distinguishable():
+    md = synthetic_markdown(decision_runs())
+    assert md.index("## Decision summary") < md.index("## The sweep")
+    decision = md.split("## Decision summary")[1].split("## The sweep")[0]
+    ranks = [line.split(" | ")[1] for line in decision.splitlines()
+             if line.startswith("| ") and line[2].isdigit()]
+    assert ranks == ["`strategy=big`", "`strategy=close`", "`strategy=cheap`",
+                     "`strategy=none` (no plan)"]
+    assert "Money in EUR" in decision and "| incremental NPV (EUR) | ROI |" in decision
+    lines = {line.split("**")[1]: line for line in decision.splitlines()
+             if line.startswith("- **")}
+    assert lines["Best on incremental NPV"].startswith(
+        "- **Best on incremental NPV**: `strategy=big`, 1")
+    assert "EUR; not distinguishable from `strategy=close` (difference +" in \
+        lines["Best on incremental NPV"]
+    assert "`strategy=cheap`" in lines["Best on ROI"]
+    assert "ahead of the runner-up `strategy=big`" in lines["Best on ROI"]
+    assert "`strategy=cheap`" in lines["Best on loyalty (mean loyalty)"]
+    assert lines["Best on reach"].startswith("- **Best on reach**: `strategy=close`, 95.0% [")
+    # a share's difference in percentage points
+    assert "ahead of the runner-up `strategy=big` (difference +5.0 pp [" in lines["Best on reach"]
+    assert lines["Efficient"].endswith("`strategy=none`, `strategy=cheap`, `strategy=big`.")
+
+
+def test_sweeps_without_money_build_reports_without_a_decision_summary():
+    runs = decision_runs(money=False)
+    assert compute_decision(runs) is None
+    collected = synthetic_collected(runs)
+    names = [spec.name for spec in figure_specs(collected, compute_stats(collected,
+                                                                         "strategy=none"))]
+    assert "kpi_reach" in names
+    assert "cost_vs_incremental_npv" not in names and "value_decomposition" not in names
+    md = synthetic_markdown(runs)
+    assert "No decision summary: the runs have no incremental figures" in md
+    assert "Best on" not in md and "## Results per condition" in md
+    preset = runs.drop(columns=["customers", "mean_loyalty", "cost"]).assign(active=0.1)
+    md = synthetic_markdown(preset)
+    assert "Decision summary" not in md and "## Results per condition" in md
+    nothing_planned = decision_runs()
+    nothing_planned = nothing_planned[nothing_planned["strategy"] == "none"]
+    assert compute_decision(nothing_planned) is None
+    assert "incremental_npv" not in report_metrics(nothing_planned)
+
+
+def test_paired_lead_is_the_best_minus_each_rival():
+    runs = pd.DataFrame({"condition": ["a"] * 3 + ["b"] * 3, "seed": [0, 1, 2] * 2,
+                         "m": [5.0, 6.0, 7.0, 4.0, 4.0, 4.0]})
+    lead = paired_lead(runs, "a", ["a", "b", "c"], "m").set_index("condition")
+    expected = mean_ci([1.0, 2.0, 3.0])
+    assert tuple(lead.loc["b", ["mean", "ci_low", "ci_high", "n"]]) == pytest.approx(expected)
+    assert lead.loc["c", "n"] == 0 and list(lead.index) == ["b", "c"]
+
+
+def test_cost_against_incremental_npv_and_value_decomposition_figures():
+    decision = compute_decision(decision_runs())
+    ax = fg.plot_cost_incremental_npv(decision.summary, currency="EUR")
+    assert len(ax.containers) == 4  # one point with intervals per condition
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    front = lines["efficient frontier"]
+    assert list(front.get_xdata()) == pytest.approx([0.0, 1000.0, 5000.0])
+    assert "break-even (ROI 0)" in lines
+    assert ax.get_xlabel() == "cost (EUR per run)"
+    assert ax.get_ylabel().startswith("incremental_npv (EUR")
+
+    plans = decision.summary[decision.summary["condition"].isin(decision.plans)]
+    ax = fg.plot_value_decomposition(plans, currency="EUR")
+    assert len(ax.patches) == 4 * 3  # four parts for each plan
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:4] == [METRICS["value_expansion"].label, METRICS["value_acceleration"].label,
+                          METRICS["value_lost"].label + " (subtracted)",
+                          METRICS["value_retention"].label]
+    means = plans.pivot_table(index="condition", columns="metric", values="mean")
+    first = means.loc["strategy=big"]
+    bars = [ax.containers[i].patches[0] for i in range(4)]
+    assert bars[0].get_x() == 0 and bars[0].get_width() == pytest.approx(
+        first["value_expansion"])
+    assert bars[2].get_x() == 0  # value lost: from zero to the left
+    assert bars[2].get_width() == pytest.approx(-first["value_lost"])
+    right = bars[3].get_x() + bars[3].get_width()
+    assert right + bars[2].get_width() == pytest.approx(first["incremental_npv"])
+    diamonds = ax.containers[4].lines[0]
+    assert list(diamonds.get_xdata()) == pytest.approx(
+        list(means.loc[list(decision.plans), "incremental_npv"]))
 
 
 # --- collection -------------------------------------------------------------------------------

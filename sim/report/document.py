@@ -7,14 +7,24 @@ The report is assembled once as a list of blocks (:func:`report_blocks`) and ren
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 import yaml
 
+from sim import catalog
 from sim.report import figures as fg
 from sim.report.collect import Collected
-from sim.report.plan import SECTIONS, RenderedFigure, ReportStats
+from sim.report.plan import (
+    DECISION_COLUMNS,
+    PLAN_METRICS,
+    SECTIONS,
+    Decision,
+    RenderedFigure,
+    ReportStats,
+    Verdict,
+)
 from sim.report.stats import excludes_zero, format_interval
 
 
@@ -82,12 +92,15 @@ def report_blocks(collected: Collected, stats: ReportStats,
     Returns
     -------
     list of Block
-        Headline, configuration, results per condition, paired differences, figures, failed
-        jobs and the files written.
+        Title and what was run, the decision summary (sweeps with money against a twin), the
+        sweep, configuration, results per condition, paired differences, figures, failed jobs
+        and the files written.
     """
-    return [*_headline(collected, stats), *_config_blocks(collected),
-            *_condition_table(collected, stats), *_paired_table(collected, stats),
-            *_figure_blocks(rendered), *_failure_blocks(collected), *_file_blocks()]
+    title, what, *sweep = _headline(collected, stats)
+    return [title, what, *_decision_blocks(collected, stats, rendered), *sweep,
+            *_config_blocks(collected), *_condition_table(collected, stats),
+            *_paired_table(collected, stats), *_figure_blocks(rendered),
+            *_failure_blocks(collected), *_file_blocks()]
 
 
 def report_title(collected: Collected) -> str:
@@ -121,7 +134,123 @@ def _headline(collected: Collected, stats: ReportStats) -> list[Block]:
         items.append(f"Overrides shared by every condition{note}: "
                      f"`{' '.join(collected.shared_overrides)}`")
     items.append(f"Baseline for paired differences: `{collected.labels[stats.baseline]}`")
-    return [Heading(1, report_title(collected)), Para(what), Para(setup), Bullets(items)]
+    return [Heading(1, report_title(collected)), Para(what), Heading(2, "The sweep"),
+            Para(setup), Bullets(items)]
+
+
+# --- the decision summary ---------------------------------------------------------------------
+
+def _decision_blocks(collected: Collected, stats: ReportStats,
+                     rendered: list[RenderedFigure]) -> list[Block]:
+    decision = stats.decision
+    if decision is None:
+        return _no_decision(collected.runs)
+    labels, currency = collected.labels, decision.currency
+    money = f" Money in {currency} (metrics.json `currency`)." if currency else ""
+    if "/" in currency:
+        money += " **The runs use different currencies: their money is not comparable.**"
+    blocks: list[Block] = [
+        Heading(2, "Decision summary"),
+        Para("Conditions ranked by incremental NPV: each run's NPV minus that of its twin, the "
+             "same world and seed without strategies, so every run's figure is already a "
+             "difference paired by seed; brackets hold the 95% t-interval over seeds. ROI is "
+             f"(incremental NPV - cost) / cost.{money}"),
+        _ranking_table(decision, collected),
+        Bullets([*(_verdict_line(v, labels, currency) for v in decision.verdicts),
+                 *_efficient_line(decision, labels)]),
+        Para("Each line compares the conditions with a plan. The best one is not "
+             "distinguishable from another when their difference, taken seed by seed, has a "
+             "95% interval that includes 0 (or only one seed is shared): the seeds run cannot "
+             "tell the two apart, more seeds may.")]
+    for figure in rendered:
+        if figure.spec.section == "decision":
+            blocks += [Heading(3, figure.spec.title), Image(figure),
+                       Para(f"How to read: {figure.spec.about}")]
+    return blocks
+
+
+def _no_decision(runs: pd.DataFrame) -> list[Block]:
+    """Why a word-of-mouth sweep has no decision summary (nothing for the diffusion presets)."""
+    if "customers" not in runs:
+        return []
+    if "incremental_npv" in runs and runs["incremental_npv"].notna().any():
+        why = "no condition runs a plan (a strategy that spends or changes customers or NPV)"
+    else:
+        why = ("the runs have no incremental figures (they ran with `baseline=none`, or before "
+               "womsim valued runs in money)")
+    return [Heading(2, "Decision summary"), Para(f"No decision summary: {why}.")]
+
+
+def _ranking_table(decision: Decision, collected: Collected) -> Table:
+    summary = decision.summary.set_index(["condition", "metric"])
+    runs = collected.runs.groupby("condition", sort=False).size()
+    columns = [m for m in DECISION_COLUMNS if (decision.summary["metric"] == m).any()]
+    rows = []
+    for rank, condition in enumerate(decision.ranking, start=1):
+        plan = "" if condition in decision.plans else " (no plan)"
+        cells = [str(rank), f"`{collected.labels[condition]}`{plan}", str(runs[condition])]
+        for metric in columns:
+            key = (condition, metric)
+            row = summary.loc[key] if key in summary.index else None
+            cells.append("n/a" if row is None else _stat_text(
+                metric, row["mean"], row["ci_low"], row["ci_high"], int(row["n"]),
+                int(runs[condition])))
+        rows.append(cells)
+    header = ["rank", "condition", "runs",
+              *(_column(m, decision.currency, catalog.metric(m).label) for m in columns)]
+    return Table(header, rows)
+
+
+def _stat_text(metric: str, mean: float, low: float, high: float, n: int, runs: int) -> str:
+    """``mean [low, high]`` in the catalog's format, and how many runs had a value if not all."""
+    entry = catalog.metric(metric)
+    if mean is None or math.isnan(mean):
+        return entry.missing
+    text = entry.format(mean)
+    if low != high:
+        text += f" [{entry.format(low)}, {entry.format(high)}]"
+    return text if n >= runs else f"{text} ({n} of {runs} runs)"
+
+
+def _verdict_line(verdict: Verdict, labels: dict[str, str], currency: str) -> str:
+    entry = catalog.metric(verdict.metric)
+    unit = f" {currency}" if currency and entry.display == "money" else ""
+    value = (f"{entry.format(verdict.mean)} [{entry.format(verdict.ci_low)}, "
+             f"{entry.format(verdict.ci_high)}]{unit}")
+    line = f"**Best on {verdict.criterion}**: `{labels[verdict.best]}`, {value}"
+    compared = verdict.lead[verdict.lead["n"] > 0]
+    if compared.empty:
+        return f"{line}; the only plan with a value."
+    ties = compared[~compared["distinguishable"]]
+    if len(ties):
+        rivals = " and ".join(f"`{labels[r.condition]}` ({_lead_text(entry, r, unit)})"
+                              for r in ties.itertuples(index=False))
+        return f"{line}; not distinguishable from {rivals}."
+    runner = next(compared.itertuples(index=False))
+    return (f"{line}; ahead of the runner-up `{labels[runner.condition]}` "
+            f"({_lead_text(entry, runner, unit)}).")
+
+
+def _efficient_line(decision: Decision, labels: dict[str, str]) -> list[str]:
+    if not decision.efficient:
+        return []
+    names = ", ".join(f"`{labels[c]}`" for c in decision.efficient)
+    return [f"**Efficient** (no other condition costs as little or less and adds more "
+            f"incremental NPV), cheapest first: {names}."]
+
+
+def _lead_text(entry: catalog.Metric, row, unit: str) -> str:
+    seeds = "1 seed" if row.n == 1 else f"{row.n} seeds"
+    return (f"difference {entry.format_delta(row.mean)} [{entry.format_delta(row.ci_low)}, "
+            f"{entry.format_delta(row.ci_high)}]{unit}, paired over {seeds}")
+
+
+def _column(metric: str, currency: str, text: str | None = None) -> str:
+    """A table's header for a metric: its name (or ``text``), with the currency for money."""
+    text = text or metric
+    if currency and catalog.metric(metric).display == "money":
+        return f"{text} ({currency})"
+    return text
 
 
 def _params_text(collected: Collected) -> str:
@@ -154,7 +283,7 @@ def _condition_table(collected: Collected, stats: ReportStats) -> list[Block]:
     return [Heading(2, "Results per condition"),
             Para("Mean over the runs (seeds) of each condition at the end of the runs, with the "
                  "95% t-interval of the mean in brackets."),
-            Table(["condition", "runs", *metrics], rows)]
+            Table(["condition", "runs", *(_column(m, stats.currency) for m in metrics)], rows)]
 
 
 def _paired_table(collected: Collected, stats: ReportStats) -> list[Block]:
@@ -168,13 +297,16 @@ def _paired_table(collected: Collected, stats: ReportStats) -> list[Block]:
     rows = [[f"`{collected.labels[c]}`", str(pairs[c]),
              *(cells.get((c, m), "n/a") for m in metrics)]
             for c in collected.conditions if c in pairs]
+    left_out = [m for m in PLAN_METRICS if m in stats.metrics]
+    twin = (f" Left out: {', '.join(f'`{m}`' for m in left_out)}, already differences from "
+            "each run's twin." if left_out else "")
     return [heading,
             Para(f"Each condition minus the baseline `{base}`, seed by seed (pairs: seeds with "
                  "runs in both); the mean difference and its 95% t-interval. Runs with the same "
                  "seed share the graph, the consumers and the random streams (common random "
                  "numbers), so the pairs remove most of the noise. **Bold**: the interval "
-                 "excludes 0."),
-            Table(["condition", "pairs", *metrics], rows)]
+                 f"excludes 0.{twin}"),
+            Table(["condition", "pairs", *(_column(m, stats.currency) for m in metrics)], rows)]
 
 
 def _interval_cells(table: pd.DataFrame, bold_if_nonzero: bool = False) -> dict:
@@ -190,7 +322,7 @@ def _interval_cells(table: pd.DataFrame, bold_if_nonzero: bool = False) -> dict:
 def _figure_blocks(rendered: list[RenderedFigure]) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Figures")]
     section = None
-    for figure in rendered:
+    for figure in (f for f in rendered if f.spec.section != "decision"):
         if figure.spec.section != section:
             section = figure.spec.section
             blocks.append(Heading(3, SECTIONS[section]))

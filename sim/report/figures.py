@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from sim import catalog
 from sim.report.stats import efficient_frontier
@@ -25,11 +27,20 @@ from sim.report.stats import efficient_frontier
 #: above this many conditions legends go beside the plot
 LEGEND_INSIDE_MAX = 6
 
+#: Libai, Muller & Peres's (2013) parts of a plan's incremental NPV and the sign each adds with
+#: (expansion + acceleration - lost + retention = incremental NPV; docs/model.md, "Value")
+VALUE_PARTS = (("value_expansion", 1.0), ("value_acceleration", 1.0), ("value_lost", -1.0),
+               ("value_retention", 1.0))
 
-def metric_label(metric: str) -> str:
+
+def metric_label(metric: str, currency: str | None = None) -> str:
     """Axis text for a metric: its name, unit and what it counts (:attr:`Metric.axis_label
-    <sim.vocabulary.Metric.axis_label>` of the catalog's entry)."""
-    return catalog.metric(metric).axis_label
+    <sim.vocabulary.Metric.axis_label>` of the catalog's entry); with ``currency``, money is
+    said in it (``"cost (EUR per run)"``)."""
+    entry = catalog.metric(metric)
+    if currency and entry.unit == "money":
+        return f"{entry.name} ({' '.join(p for p in (currency, entry.about) if p)})"
+    return entry.axis_label
 
 
 def condition_colors(conditions: Sequence[str]) -> dict[str, tuple]:
@@ -126,6 +137,7 @@ def plot_kpi(summary: pd.DataFrame, metric: str, *, ax: Axes | None = None,
             capsize=3, error_kw={"elinewidth": 1, "ecolor": "black"})
     _condition_ticks(ax, y, conditions, labels)
     ax.axvline(0, color="black", linewidth=0.8)
+    _money_ticks(ax.xaxis, metric)
     ax.set(xlabel=metric_label(metric), ylabel="condition",
            title=title or f"{metric} at the last day (mean, 95% interval)")
     ax.grid(axis="x", alpha=0.3)
@@ -136,7 +148,8 @@ def plot_cost_outcome(summary: pd.DataFrame, outcome: str = "customers", *,
                       cost: str = "cost", ax: Axes | None = None,
                       labels: Mapping[str, str] | None = None,
                       colors: Mapping[str, tuple] | None = None,
-                      higher_is_better: bool | None = None, title: str | None = None) -> Axes:
+                      higher_is_better: bool | None = None, currency: str | None = None,
+                      title: str | None = None) -> Axes:
     """Mean cost against mean outcome per condition, with interval error bars both ways, and
     the efficient frontier (conditions no other one beats on both) as a dashed line.
 
@@ -155,6 +168,8 @@ def plot_cost_outcome(summary: pd.DataFrame, outcome: str = "customers", *,
     higher_is_better : bool, optional
         Direction of the outcome for the frontier (default: the catalog's entry of
         ``outcome``; higher when it says neither).
+    currency : str, optional
+        The currency money axes are labelled in.
     title : str, optional
         Axes title.
 
@@ -182,10 +197,113 @@ def plot_cost_outcome(summary: pd.DataFrame, outcome: str = "customers", *,
     ax.plot(front["mean_x"], front["mean_y"], linestyle="--", color="black", marker="o",
             markersize=13, markerfacecolor="none", linewidth=1, label="efficient frontier",
             zorder=1)
-    ax.set(xlabel=metric_label(cost), ylabel=metric_label(outcome),
+    _money_ticks(ax.xaxis, cost)
+    _money_ticks(ax.yaxis, outcome)
+    ax.set(xlabel=metric_label(cost, currency), ylabel=metric_label(outcome, currency),
            title=title or f"{outcome} against {cost} (means, 95% intervals)")
     ax.grid(alpha=0.3)
     _legend(ax, len(conditions) + 1)
+    return ax
+
+
+def plot_cost_incremental_npv(summary: pd.DataFrame, *, ax: Axes | None = None,
+                              labels: Mapping[str, str] | None = None,
+                              colors: Mapping[str, tuple] | None = None,
+                              currency: str | None = None, title: str | None = None) -> Axes:
+    """Mean cost against mean incremental NPV per condition (:func:`plot_cost_outcome`: 95%
+    intervals both ways, the efficient frontier dashed), with the zero line and the
+    break-even line incremental NPV = cost (ROI 0).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`sim.report.stats.summarise` output holding ``cost`` and ``incremental_npv``.
+    ax : Axes, optional
+        Where to draw; a new figure when None.
+    labels, colors : mapping, optional
+        Text and colour per condition.
+    currency : str, optional
+        The currency the axes are labelled in.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    Axes
+        One error-bar container per condition, the line ``"efficient frontier"`` and the line
+        ``"break-even (ROI 0)"``.
+    """
+    label = catalog.metric("incremental_npv").label
+    ax = plot_cost_outcome(summary, "incremental_npv", ax=ax, labels=labels, colors=colors,
+                           higher_is_better=True, currency=currency,
+                           title=title or f"{label} against cost (means, 95% intervals)")
+    ax.axhline(0, color="grey", linewidth=0.8)
+    low, high = ax.get_xlim()
+    ends = np.array([min(low, 0.0), high])
+    ax.plot(ends, ends, linestyle=":", color="grey", linewidth=1.2, label="break-even (ROI 0)")
+    ax.set_xlim(low, high)
+    _legend(ax, len(ax.containers) + 2)
+    return ax
+
+
+def plot_value_decomposition(summary: pd.DataFrame, *, ax: Axes | None = None,
+                             labels: Mapping[str, str] | None = None,
+                             currency: str | None = None, title: str | None = None) -> Axes:
+    """Each condition's mean incremental NPV split into its parts (:data:`VALUE_PARTS`) as
+    stacked horizontal bars: parts that add value stack right of zero, value lost and negative
+    parts left of it; a diamond with its 95% interval marks the incremental NPV (the sum).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`sim.report.stats.summarise` output holding the parts (missing parts count 0)
+        and, for the diamonds, ``incremental_npv``.
+    ax : Axes, optional
+        Where to draw; a new figure when None.
+    labels : mapping, optional
+        Text per condition.
+    currency : str, optional
+        The currency the axis is labelled in.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    Axes
+        One patch per condition and part (zero-width for a part of 0) and, with
+        ``incremental_npv``, one error-bar container.
+    """
+    names = [name for name, _ in VALUE_PARTS]
+    data = summary[summary["metric"].isin(names)]
+    if data.empty:
+        raise ValueError("no rows for the parts of the incremental NPV")
+    conditions = list(pd.unique(data["condition"]))
+    table = (data.pivot_table(index="condition", columns="metric", values="mean",
+                              aggfunc="first", sort=False)
+             .reindex(index=conditions, columns=names).fillna(0.0))
+    ax = _axes(ax, _bar_size(len(conditions), extra=2.2))
+    y = np.arange(len(conditions))
+    right, left = np.zeros(len(conditions)), np.zeros(len(conditions))
+    palette = colormaps["tab10"]
+    for (name, sign), color in zip(VALUE_PARTS, (2, 9, 3, 4), strict=True):
+        width = sign * table[name].to_numpy(dtype=float)
+        start = np.where(width >= 0, right, left)
+        text = catalog.metric(name).label + (" (subtracted)" if sign < 0 else "")
+        ax.barh(y, width, left=start, color=palette(color), label=text, height=0.6)
+        right, left = right + np.clip(width, 0, None), left + np.clip(width, None, 0)
+    total = summary[summary["metric"] == "incremental_npv"].set_index("condition")
+    total = total.reindex(conditions).dropna(subset=["mean"])
+    if len(total):
+        rows = [conditions.index(c) for c in total.index]
+        ax.errorbar(total["mean"], rows, xerr=_errors(total), fmt="D", color="black",
+                    markersize=6, capsize=3, label=catalog.metric("incremental_npv").label)
+    ax.axvline(0, color="black", linewidth=0.8)
+    _condition_ticks(ax, y, conditions, labels)
+    _money_ticks(ax.xaxis, "incremental_npv")
+    ax.set(xlabel=metric_label("incremental_npv", currency), ylabel="condition",
+           title=title or "Where the incremental NPV comes from (means over seeds)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
 
 
@@ -347,6 +465,12 @@ def _errors(data: pd.DataFrame) -> np.ndarray:
     low = np.nan_to_num(mean - data["ci_low"].to_numpy(dtype=float))
     high = np.nan_to_num(data["ci_high"].to_numpy(dtype=float) - mean)
     return np.vstack([low, high])
+
+
+def _money_ticks(axis: Axis, metric: str) -> None:
+    """Thousands separators on an axis of money (the catalog's ``display``)."""
+    if catalog.metric(metric).display == "money":
+        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
 def _condition_ticks(ax: Axes, y: np.ndarray, conditions: list[str],

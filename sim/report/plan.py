@@ -1,5 +1,6 @@
-"""The plan of a sweep report: which metrics it tabulates, which statistics it computes and which
-figures it draws, in order, each with its section, title and how to read it.
+"""The plan of a sweep report: which metrics it tabulates, which statistics it computes (the
+decision summary among them) and which figures it draws, in order, each with its section, title
+and how to read it.
 
 Nothing here writes a file: :mod:`sim.report.render` saves the figures and renders the document
 that :mod:`sim.report.document` assembles.
@@ -16,20 +17,34 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from sim import catalog
 from sim.catalog import SOURCES
 from sim.report import figures as fg
 from sim.report.collect import Collected
 from sim.report.stats import (
     conversion_means,
+    efficient_frontier,
+    excludes_zero,
     heatmap_table,
     paired_differences,
+    paired_lead,
     summarise,
     timeseries_bands,
 )
 
-#: final figures tabulated in a report, per condition and as paired differences
+#: final figures tabulated in a report, per condition and (but :data:`PLAN_METRICS`) as paired
+#: differences
 REPORT_METRICS = ("reach", "customers", "net_sentiment", "mean_loyalty", "retention", "cost",
-                  "cost_per_customer")
+                  "cost_per_customer", "npv", "incremental_npv", "roi")
+#: figures of a plan against its twin: already paired by seed (no paired differences), and left
+#: out when no condition runs a plan
+PLAN_METRICS = ("incremental_npv", "roi")
+#: the decision summary's figures, per condition
+DECISION_METRICS = ("incremental_npv", "roi", "cost_per_incremental_customer", "cost",
+                    "incremental_customers", *(name for name, _ in fg.VALUE_PARTS),
+                    "reach", "mean_loyalty", "retention")
+#: the decision summary's table, after the condition: incremental NPV (the rank) and the rest
+DECISION_COLUMNS = ("incremental_npv", "roi", "cost_per_incremental_customer", "cost")
 #: time-series columns drawn with bands
 TIMESERIES_METRICS = ("reach", "customers", "net_sentiment", "mean_loyalty")
 #: outcomes drawn against the cost
@@ -43,7 +58,87 @@ PRESET_METRICS = ("active", "peak_active", "peak_step", "time_to_half_reach")
 PRESET_TIMESERIES = ("active",)
 
 #: file stems of the report's figures (an earlier build's files named so may be removed)
-FIGURE_NAME = re.compile(r"^(ts|kpi|paired|cost_vs|heatmap)_\w+$|^conversions_by_source$")
+FIGURE_NAME = re.compile(r"^(ts|kpi|paired|cost_vs|heatmap)_\w+$"
+                         r"|^conversions_by_source$|^value_decomposition$")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """What plans are compared on in the decision summary: ``name`` (None: the label of the
+    metric used) and the metrics that can measure it, the first the runs have used."""
+
+    name: str | None
+    metrics: tuple[str, ...]
+
+
+#: the decision summary's lines, in order
+CRITERIA = (Criterion(None, ("incremental_npv",)), Criterion(None, ("roi",)),
+            Criterion("loyalty", ("mean_loyalty", "retention")), Criterion(None, ("reach",)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The best plan on one criterion and how far ahead of the other plans it is.
+
+    Attributes
+    ----------
+    criterion : str
+        What is compared, in words ("ROI", "loyalty (mean loyalty)").
+    metric : str
+        The metric compared.
+    best : str
+        The plan (condition) with the best mean.
+    mean, ci_low, ci_high : float
+        The best plan's mean and 95% t interval over seeds.
+    lead : DataFrame
+        :func:`~sim.report.stats.paired_lead` of the best plan over the others (the runner-up
+        first), with a column ``distinguishable``: at least two seed pairs and an interval
+        that excludes 0.
+    """
+
+    criterion: str
+    metric: str
+    best: str
+    mean: float
+    ci_low: float
+    ci_high: float
+    lead: pd.DataFrame
+
+    @property
+    def ties(self) -> list[str]:
+        """The plans the best one is not distinguishable from, runner-up first."""
+        compared = self.lead[self.lead["n"] > 0]
+        return list(compared.loc[~compared["distinguishable"], "condition"])
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision summary: conditions ranked by incremental NPV and the best plan on each
+    criterion (:data:`CRITERIA`).
+
+    Attributes
+    ----------
+    currency : str
+        The runs' currency ("" if they do not say; several joined by "/").
+    ranking : tuple of str
+        Every condition, highest mean incremental NPV first (missing values last).
+    plans : tuple of str
+        The conditions that run a plan (they spend, or change customers or NPV).
+    summary : DataFrame
+        :func:`~sim.report.stats.summarise` of :data:`DECISION_METRICS` per condition.
+    verdicts : tuple of Verdict
+        One per criterion the runs measure.
+    efficient : tuple of str
+        The conditions on the efficient frontier of mean cost against mean incremental NPV
+        (:func:`~sim.report.stats.efficient_frontier`), cheapest first.
+    """
+
+    currency: str
+    ranking: tuple[str, ...]
+    plans: tuple[str, ...]
+    summary: pd.DataFrame
+    verdicts: tuple[Verdict, ...]
+    efficient: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +151,8 @@ class ReportStats:
     paired: pd.DataFrame
     bands: pd.DataFrame
     conversions: pd.DataFrame
+    currency: str = ""
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True)
@@ -91,23 +188,143 @@ def compute_stats(collected: Collected, baseline: str) -> ReportStats:
     Returns
     -------
     ReportStats
+        With the decision summary (:func:`compute_decision`) when the runs have money figures
+        against a twin.
     """
     runs, metrics = collected.runs, report_metrics(collected.runs)
     return ReportStats(
         baseline=baseline, metrics=metrics,
         summary=summarise(runs, metrics),
-        paired=paired_differences(runs, baseline, metrics),
+        paired=paired_differences(runs, baseline, [m for m in metrics if m not in PLAN_METRICS]),
         bands=timeseries_bands(collected.timeseries, timeseries_metrics(collected.timeseries)),
-        conversions=conversion_means(collected.conversions))
+        conversions=conversion_means(collected.conversions),
+        currency=run_currency(runs), decision=compute_decision(runs))
 
 
 def report_metrics(runs: pd.DataFrame) -> tuple[str, ...]:
-    """The final figures tabulated: :data:`REPORT_METRICS` that the runs have; for sweeps of
-    the diffusion presets (no ``customers``) also their reach, activity and timing figures."""
-    metrics = [m for m in REPORT_METRICS if m in runs]
+    """The final figures tabulated: :data:`REPORT_METRICS` that the runs have (without
+    :data:`PLAN_METRICS` when no run has a plan); for sweeps of the diffusion presets (no
+    ``customers``) also their reach, activity and timing figures."""
+    plans = has_plan(runs)
+    metrics = [m for m in REPORT_METRICS if m in runs and (plans or m not in PLAN_METRICS)]
     if "customers" not in runs:
         metrics += [m for m in PRESET_METRICS if m in runs]
     return tuple(metrics)
+
+
+def run_currency(runs: pd.DataFrame) -> str:
+    """The currency of the runs' money (metrics.json ``currency``): "" when they do not say,
+    several joined by "/" (then money of different conditions is not comparable)."""
+    if "currency" not in runs:
+        return ""
+    return "/".join(str(c) for c in pd.unique(runs["currency"].dropna()))
+
+
+def _numbers(runs: pd.DataFrame, metric: str) -> pd.Series:
+    if metric not in runs:
+        return pd.Series(np.nan, index=runs.index)
+    return pd.to_numeric(runs[metric], errors="coerce")
+
+
+def _plan_rows(runs: pd.DataFrame) -> pd.Series:
+    """Which runs have a plan: they spend, or their customers or NPV differ from their twin's
+    (a run without strategies is its own twin: cost and incremental figures 0)."""
+    moved = pd.Series(False, index=runs.index)
+    for metric in ("cost", "incremental_npv", "incremental_customers"):
+        moved |= _numbers(runs, metric).fillna(0).ne(0)
+    return moved
+
+
+def has_plan(runs: pd.DataFrame) -> bool:
+    """Whether any run has a plan (see :func:`plan_conditions`)."""
+    return bool(_plan_rows(runs).any())
+
+
+def plan_conditions(runs: pd.DataFrame) -> list[str]:
+    """The conditions with a plan: some run of theirs spends, or its customers or NPV differ
+    from its twin's; in order of first appearance."""
+    if runs.empty:
+        return []
+    planned = _plan_rows(runs).groupby(runs["condition"], sort=False).any()
+    return [str(c) for c, yes in planned.items() if yes]
+
+
+def compute_decision(runs: pd.DataFrame, confidence: float = 0.95) -> Decision | None:
+    """The decision summary of a sweep's runs, or None when there is nothing to decide.
+
+    Every run with strategies was run beside its twin (the same world and seed without them),
+    so its ``incremental_npv`` is already a difference paired by seed; the intervals of its
+    means are over seeds. The best plan on each criterion (:data:`CRITERIA`) is compared with
+    every other plan seed by seed (:func:`~sim.report.stats.paired_lead`).
+
+    Parameters
+    ----------
+    runs : DataFrame
+        One row per run: ``condition``, ``seed`` and the metrics of metrics.json.
+    confidence : float
+        Coverage of the intervals.
+
+    Returns
+    -------
+    Decision or None
+        None when the runs have no ``incremental_npv`` (diffusion presets, ``baseline=none``,
+        runs older than the value model) or no condition runs a plan.
+    """
+    if not _numbers(runs, "incremental_npv").notna().any():
+        return None
+    plans = plan_conditions(runs)
+    if not plans:
+        return None
+    summary = summarise(runs, [m for m in DECISION_METRICS if m in runs], confidence)
+    ranking = _ranked(summary, "incremental_npv", list(pd.unique(runs["condition"])))
+    verdicts = []
+    for criterion in CRITERIA:
+        verdict = _verdict(runs, summary, criterion, plans, confidence)
+        if verdict is not None:
+            verdicts.append(verdict)
+    return Decision(currency=run_currency(runs), ranking=tuple(ranking), plans=tuple(plans),
+                    summary=summary, verdicts=tuple(verdicts), efficient=_efficient(summary))
+
+
+def _efficient(summary: pd.DataFrame) -> tuple[str, ...]:
+    means = summary.pivot_table(index="condition", columns="metric", values="mean",
+                                aggfunc="first", sort=False)
+    if not {"cost", "incremental_npv"} <= set(means.columns):
+        return ()
+    means = means.sort_values("cost", kind="stable")
+    mask = efficient_frontier(means["cost"], means["incremental_npv"])
+    return tuple(str(c) for c in means.index[mask])
+
+
+def _ranked(summary: pd.DataFrame, metric: str, conditions: list[str]) -> list[str]:
+    """``conditions`` best first on ``metric`` (the catalog's direction; higher when it says
+    neither), those without a mean last, ties in their order."""
+    means = summary[summary["metric"] == metric].set_index("condition")["mean"]
+    means = pd.to_numeric(means.reindex(conditions), errors="coerce")
+    sign = -1.0 if catalog.metric(metric).higher_is_better is False else 1.0
+    order = sorted(range(len(conditions)),
+                   key=lambda i: (np.isnan(means.iloc[i]), -sign * np.nan_to_num(means.iloc[i])))
+    return [conditions[i] for i in order]
+
+
+def _verdict(runs: pd.DataFrame, summary: pd.DataFrame, criterion: Criterion,
+             plans: list[str], confidence: float) -> Verdict | None:
+    for metric in criterion.metrics:
+        rows = summary[(summary["metric"] == metric) & summary["condition"].isin(plans)]
+        rows = rows[np.isfinite(rows["mean"].to_numpy(dtype=float))]
+        if rows.empty:
+            continue
+        ranked = _ranked(rows, metric, list(rows["condition"]))
+        best = rows.set_index("condition").loc[ranked[0]]
+        lead = paired_lead(runs, ranked[0], ranked[1:], metric, confidence)
+        lead["distinguishable"] = [
+            bool(n >= 2 and excludes_zero(low, high))
+            for n, low, high in zip(lead["n"], lead["ci_low"], lead["ci_high"], strict=True)]
+        label = catalog.metric(metric).label
+        return Verdict(criterion=f"{criterion.name} ({label})" if criterion.name else label,
+                       metric=metric, best=ranked[0], mean=float(best["mean"]),
+                       ci_low=float(best["ci_low"]), ci_high=float(best["ci_high"]), lead=lead)
+    return None
 
 
 def timeseries_metrics(timeseries: pd.DataFrame) -> tuple[str, ...]:
@@ -140,11 +357,29 @@ HOW_TO_READ = {
                     + "; ".join(f"{s.label}: {s.about}" for s in SOURCES)
                     + "), averaged over the runs of the condition; its length is the mean "
                     "number of purchases per run."),
+    "frontier": ("Each point is a condition's mean cost (horizontal) and mean incremental NPV "
+                 "(vertical: its NPV minus its twin's, the same world and seed without the "
+                 "plan), with 95% intervals over seeds both ways. The dashed black line joins "
+                 "the efficient conditions: no other condition costs as little or less and "
+                 "adds more NPV. The dotted grey line is break-even, incremental NPV = cost "
+                 "(ROI 0): a plan above it earns back more than it spends; one below the zero "
+                 "line loses value even before its cost. Money in {currency}."),
+    "value": ("Each bar splits a plan's mean incremental NPV over seeds into Libai, Muller & "
+              "Peres's (2013) four parts: "
+              + "; ".join(f"{catalog.metric(name).label}: {catalog.metric(name).about}"
+                          for name, _ in fg.VALUE_PARTS)
+              + ". Value lost is subtracted, so it is drawn left of zero, as are the other "
+                "parts when negative (a plan that delays purchases, or worsens repeat buying "
+                "and churn). The parts sum to the incremental NPV, the black diamond, drawn "
+                "with its 95% interval. Money in {currency}."),
 }
 
-SECTIONS = {"ts": "Time series", "kpi": "Final KPIs", "paired": "Paired differences",
-            "cost": "Cost against outcome", "heatmap": "Heatmaps",
-            "conversions": "Conversions by source"}
+#: figure kinds shown in the decision summary rather than under Figures
+DECISION_KINDS = {"frontier": "decision", "value": "decision"}
+
+SECTIONS = {"decision": "Decision summary", "ts": "Time series", "kpi": "Final KPIs",
+            "paired": "Paired differences", "cost": "Cost against outcome",
+            "heatmap": "Heatmaps", "conversions": "Conversions by source"}
 
 
 def figure_specs(collected: Collected, stats: ReportStats) -> Iterator[FigureSpec]:
@@ -160,13 +395,16 @@ def figure_specs(collected: Collected, stats: ReportStats) -> Iterator[FigureSpe
     Yields
     ------
     FigureSpec
-        Time series, final KPIs, paired differences, cost against outcome, heatmaps (two
-        swept parameters only) and conversions by source.
+        The decision summary's cost against incremental NPV and value decomposition (runs
+        with money against a twin only), time series, final KPIs, paired differences, cost
+        against outcome, heatmaps (two swept parameters only) and conversions by source.
     """
     labels, colors = collected.labels, fg.condition_colors(collected.conditions)
     opts = {"labels": labels, "colors": colors}
     base_label = labels[stats.baseline]
     spends = _has_cost(stats.summary)
+    if stats.decision is not None:
+        yield from _decision_specs(stats.decision, opts, many=len(collected.conditions) > 1)
     shown = [m for m in stats.metrics if _has_values(stats.summary, m)
              and (spends or m not in COST_METRICS)]
     for metric in pd.unique(stats.bands["metric"]):
@@ -192,6 +430,20 @@ def figure_specs(collected: Collected, stats: ReportStats) -> Iterator[FigureSpe
                     lambda: fg.plot_conversions(stats.conversions, labels=labels))
 
 
+def _decision_specs(decision: Decision, opts: dict, many: bool) -> Iterator[FigureSpec]:
+    summary, currency = decision.summary, decision.currency or "the runs' currency"
+    money = {"currency": decision.currency or None}
+    if many and _has_cost(summary) and _has_values(summary, "incremental_npv"):
+        yield _spec("cost_vs_incremental_npv", "frontier", "cost against incremental NPV", "",
+                    lambda: fg.plot_cost_incremental_npv(summary, **money, **opts),
+                    currency=currency)
+    parts = summary[summary["condition"].isin(decision.plans)]
+    if any(_has_values(parts, name) for name, _ in fg.VALUE_PARTS):
+        yield _spec("value_decomposition", "value", "where the incremental NPV comes from", "",
+                    lambda: fg.plot_value_decomposition(parts, **money, labels=opts["labels"]),
+                    currency=currency)
+
+
 def _heatmap_specs(collected: Collected, spends: bool) -> Iterator[FigureSpec]:
     if len(collected.params) != 2:
         return
@@ -208,7 +460,8 @@ def _heatmap_specs(collected: Collected, spends: bool) -> Iterator[FigureSpec]:
 def _spec(name: str, kind: str, title: str, metric: str, draw: Callable[[], Axes],
           **fields: str) -> FigureSpec:
     about = HOW_TO_READ[kind].format(metric=metric, **fields)
-    return FigureSpec(name=name, section=kind, title=title, about=about, draw=draw)
+    return FigureSpec(name=name, section=DECISION_KINDS.get(kind, kind), title=title,
+                      about=about, draw=draw)
 
 
 def _has_values(table: pd.DataFrame, metric: str) -> bool:

@@ -1,5 +1,6 @@
 """Statistics of a sweep's runs: means with t intervals over seeds, paired differences against a
-baseline condition (paired by seed), time-series bands, conversions by source, efficient frontier.
+baseline condition (paired by seed), the lead of the best condition over the others (paired by
+seed), time-series bands, conversions by source, efficient frontier.
 
 Every function is a pure function of DataFrames: it reads the tables that
 :func:`sim.report.collect.collect` builds and returns new ones; nothing here reads files, and
@@ -131,6 +132,48 @@ def paired_differences(runs: pd.DataFrame, baseline: str, metrics: Sequence[str]
             records.append({"condition": condition, "baseline": baseline, "metric": metric,
                             "mean": mean, "ci_low": low, "ci_high": high, "n": n})
     return pd.DataFrame(records, columns=["condition", "baseline", "metric", *STAT_COLUMNS])
+
+
+def paired_lead(runs: pd.DataFrame, best: str, rivals: Sequence[str], metric: str,
+                confidence: float = 0.95) -> pd.DataFrame:
+    """How far ``best`` is ahead of each rival on ``metric``: ``best`` minus the rival, paired
+    by seed (:func:`paired_differences` with ``best`` as the baseline, turned round).
+
+    Parameters
+    ----------
+    runs : DataFrame
+        One row per run with ``condition``, ``seed`` and ``metric``.
+    best : str
+        The leading condition.
+    rivals : sequence of str
+        The conditions compared with it (``best`` itself is skipped), in the order wanted.
+    metric : str
+        The metric compared.
+    confidence : float
+        Coverage of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``condition, mean, ci_low, ci_high, n`` (``condition``: the rival; n: seed
+        pairs), in the order of ``rivals``; a rival without runs has NaN and n = 0.
+    """
+    others = [c for c in dict.fromkeys(rivals) if c != best]
+    columns = ["condition", *STAT_COLUMNS]
+    if not others:
+        return pd.DataFrame(columns=columns)
+    subset = runs[runs["condition"].isin([best, *others])]
+    diff = paired_differences(subset, best, [metric], confidence).set_index("condition")
+    records = []
+    for rival in others:
+        if rival in diff.index:
+            row = diff.loc[rival]
+            records.append({"condition": rival, "mean": -row["mean"], "ci_low": -row["ci_high"],
+                            "ci_high": -row["ci_low"], "n": int(row["n"])})
+        else:
+            records.append({"condition": rival, "mean": math.nan, "ci_low": math.nan,
+                            "ci_high": math.nan, "n": 0})
+    return pd.DataFrame(records, columns=columns)
 
 
 def _per_seed_means(runs: pd.DataFrame, metrics: list[str]) -> dict[str, pd.DataFrame]:
