@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+import numba
 import numpy as np
 
 from sim.agents import Consumer
 from sim.population import VIA_ADS, VIA_MEDIA
 from sim.rules import wom
+from sim.threads import MIN_CONSUMERS, RECHECK_DAYS, ThreadAdvisor, auto_threads
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -57,16 +59,33 @@ class VectorizedEngine:
 
     name = "vectorized"
 
-    def __init__(self, model: World, threads: int = 1):
+    def __init__(self, model: World, threads: int | None = 1):
         self.scratch = wom.TalkScratch(model.graph.n)
         self.draws = model.draw_source.lazy()
-        self.threads = max(1, int(threads))
-        self.chunks = wom.Chunks.of(model.graph, self.threads)
+        self.graph = model.graph
         self.buffers: dict[str, np.ndarray] = {}
+        self.advisor: ThreadAdvisor | None = None
+        if threads is None:  # automatic: one thread per idle core, looked at again and again
+            cores = int(numba.config.NUMBA_NUM_THREADS)
+            threads = auto_threads(model.graph.n, cores)
+            if cores > 1 and model.graph.n >= MIN_CONSUMERS:
+                self.advisor = ThreadAdvisor(cores)
+                self.advisor.look()
+        self._use(max(1, int(threads)))
+
+    def _use(self, threads: int) -> None:
+        self.threads = threads
+        self.chunks = wom.Chunks.of(self.graph, threads)
 
     def start_day(self, model: World) -> None:
-        """The day's arrays reuse the engine's buffers (valid until the next day starts)."""
+        """The day's arrays reuse the engine's buffers (valid until the next day starts); an
+        automatic run looks at the idle cores every :data:`~sim.threads.RECHECK_DAYS` days and
+        changes its chunks to match (results do not depend on them)."""
         model.day.buffers = self.buffers
+        if self.advisor is not None and model.t % RECHECK_DAYS == 0:
+            advised = self.advisor.advise()
+            if advised is not None and advised != self.threads:
+                self._use(advised)
 
     def brand_and_experience(self, m: World) -> None:
         """Phases 1 and 2 in one parallel region."""
@@ -93,7 +112,7 @@ class AgentEngine:
 
     threads = 1
 
-    def __init__(self, model: World, threads: int = 1):
+    def __init__(self, model: World, threads: int | None = 1):
         for index in range(model.graph.n):
             Consumer(model, index)
         self.consumers = model.agents_by_type[Consumer]  # the model is a mesa.Model

@@ -37,9 +37,10 @@ class WomModel(DailyModel):
         How the phases run: over arrays, or one :class:`~sim.agents.Consumer` at a time.
     strategies : sequence of Strategy
         The brand's strategies; each gets its own stream ``strategy.<name>``.
-    threads : int
+    threads : int or None
         How many chunks the vectorised engine's kernels split the consumers into, to run on
-        that many threads (results are the same for any number).
+        that many threads (results are the same for any number); None: as many as there are
+        idle cores, looked at again as the run goes (:mod:`sim.threads`).
 
     Notes
     -----
@@ -59,7 +60,7 @@ class WomModel(DailyModel):
 
     def __init__(self, graph: Graph, params: WomModelConfig, population: PopulationConfig, *,
                  seed: int, engine: str = "vectorized", strategies: Sequence[Strategy] = (),
-                 threads: int = 1):
+                 threads: int | None = 1):
         streams = Streams(seed)
         super().__init__(rng=streams.fresh("mesa"))
         if engine not in ENGINES:

@@ -32,8 +32,10 @@ def twin_of(model: WomModel, cfg: Any) -> tuple[list[dict], list[tuple]]:
     if key in _twins:
         _twins.move_to_end(key)
         return _twins[key][1]
+    automatic = getattr(model.engine, "advisor", None) is not None
+    threads = None if automatic else getattr(model.engine, "threads", 1)
     twin = WomModel(model.graph, model.params, cfg.population, seed=int(cfg.seed),
-                    engine=cfg.engine, threads=getattr(model.engine, "threads", 1))
+                    engine=cfg.engine, threads=threads)
     twin.run(int(cfg.steps))
     # the graph is kept with the entry, so its id names no other graph while it is cached
     _twins[key] = (model.graph, (twin.records, twin.conversions))
