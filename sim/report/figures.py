@@ -234,6 +234,8 @@ def plot_cost_incremental_npv(summary: pd.DataFrame, *, ax: Axes | None = None,
         ``"break-even (ROI 0)"``.
     """
     label = catalog.metric("incremental_npv").label
+    entries = summary.loc[summary["metric"] == "cost", "condition"].nunique() + 2
+    ax = _axes(ax, (7.5 if entries > LEGEND_INSIDE_MAX else 6.4, 4.4))
     ax = plot_cost_outcome(summary, "incremental_npv", ax=ax, labels=labels, colors=colors,
                            higher_is_better=True, currency=currency,
                            title=title or f"{label} against cost (means, 95% intervals)")
@@ -242,7 +244,7 @@ def plot_cost_incremental_npv(summary: pd.DataFrame, *, ax: Axes | None = None,
     ends = np.array([min(low, 0.0), high])
     ax.plot(ends, ends, linestyle=":", color="grey", linewidth=1.2, label="break-even (ROI 0)")
     ax.set_xlim(low, high)
-    _legend(ax, len(ax.containers) + 2)
+    _legend(ax, entries)
     return ax
 
 
