@@ -210,27 +210,14 @@ def plot_cost_incremental_npv(summary: pd.DataFrame, *, ax: Axes | None = None,
                               labels: Mapping[str, str] | None = None,
                               colors: Mapping[str, tuple] | None = None,
                               currency: str | None = None, title: str | None = None) -> Axes:
-    """Mean cost against mean incremental NPV per condition (:func:`plot_cost_outcome`: 95%
-    intervals both ways, the efficient frontier dashed), with the zero line and the
-    break-even line incremental NPV = cost (ROI 0).
-
-    Parameters
-    ----------
-    summary : DataFrame
-        :func:`sim.report.stats.summarise` output holding ``cost`` and ``incremental_npv``.
-    ax : Axes, optional
-        Where to draw; a new figure when None.
-    labels, colors : mapping, optional
-        Text and colour per condition.
-    currency : str, optional
-        The currency the axes are labelled in.
-    title : str, optional
-        Axes title.
+    """Mean cost against mean incremental NPV per condition: :func:`plot_cost_outcome` (its
+    ``summary``, ``labels``, ``colors``, ``currency`` and ``title``) with ``incremental_npv``
+    as the outcome, plus the zero line and the break-even line incremental NPV = cost (ROI 0).
 
     Returns
     -------
     Axes
-        One error-bar container per condition, the line ``"efficient frontier"`` and the line
+        One error-bar container per condition, the lines ``"efficient frontier"`` and
         ``"break-even (ROI 0)"``.
     """
     label = catalog.metric("incremental_npv").label
