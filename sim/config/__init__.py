@@ -19,6 +19,7 @@ from sim.config.graphs import (
     SBMGraphConfig,
     WSGraphConfig,
     config_for_graph,
+    expected_ties,
     graph_size,
     validate_graph,
 )
@@ -32,6 +33,7 @@ from sim.config.models import (
     SIRConfig,
     ThresholdConfig,
     WomModelConfig,
+    check_count_within_graph,
     validate_preset,
     validate_wom,
 )
@@ -45,7 +47,7 @@ __all__ = [
     "IndependentCascadeConfig", "LinearThresholdConfig", "ModelConfig", "PopulationConfig",
     "PowerlawClusterGraphConfig", "SBMGraphConfig", "SIRConfig", "SeededPresetConfig",
     "StrategyConfig", "ThresholdConfig", "TraitConfig", "ValueConfig", "WSGraphConfig",
-    "WomModelConfig",
-    "config_for_graph", "graph_size", "lookup", "validate_common", "validate_graph",
-    "validate_population", "validate_preset", "validate_value", "validate_wom",
+    "WomModelConfig", "check_count_within_graph", "config_for_graph", "expected_ties",
+    "graph_size", "lookup", "validate_common", "validate_graph", "validate_population",
+    "validate_preset", "validate_value", "validate_wom",
 ]

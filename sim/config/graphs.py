@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from omegaconf import MISSING
 
-from sim.config.checks import Checker
+from sim.config import resources
+from sim.config.checks import MAX_INT, Checker, clip
 from sim.errors import ConfigError
 
 
@@ -125,7 +127,14 @@ def validate_graph(check: Checker) -> None:
     check.prob("graph.strong_tie_share")
     check.within("graph.weak_tie_weight", 0.0, 1.0, lo_open=True)
     if g.kind != "file":
-        check.at_least("graph.n", 2)
+        if isinstance(g.n, int) and g.n > MAX_INT:  # no Graph holds it, nor any memory
+            available = resources.available_memory()
+            need = resources.format_bytes(resources.min_run_bytes(g.n))
+            check.fail("graph.n", g.n, f"an integer in [2, {MAX_INT}]: {g.n:,} consumers "
+                       f"would need at least {need} of memory"
+                       + (f", and {resources.format_bytes(available)} is available"
+                          if available else ""))
+        check.integer("graph.n", 2, MAX_INT)
     if g.kind in ("ba", "powerlaw_cluster"):
         check.at_least("graph.m", 1)
         if g.m >= g.n:
@@ -153,8 +162,51 @@ def validate_graph(check: Checker) -> None:
                        f"{block - 1:.0f}")
     if g.kind == "file":
         path = Path(str(g.path)).expanduser()
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as exc:  # e.g. a name too long for the file system
+            check.fail("graph.path", str(g.path), f"an existing edge-list file ({exc.strerror})")
+        if not found:
             check.fail("graph.path", str(g.path), "an existing edge-list file")
+    if g.cache_dir is not None:
+        problem = _unwritable(Path(str(g.cache_dir)).expanduser())
+        if problem:
+            check.fail("graph.cache_dir", str(g.cache_dir),
+                       f"a directory that exists or can be created, and can be written ({problem})")
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why ``directory`` cannot hold cache files (None if it can): it, or the nearest of its
+    parents that exists, must be a directory this process may write into."""
+    probe = directory
+    try:
+        while not probe.exists():
+            if probe.is_symlink():
+                return f"{clip(str(probe))} is a broken link"
+            if probe.parent == probe:
+                break
+            probe = probe.parent
+        if not probe.is_dir():
+            return f"{clip(str(probe))} is not a directory"
+    except OSError as exc:  # e.g. a name too long for the file system
+        return exc.strerror or type(exc).__name__
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{clip(str(probe))} is not writable"
+    return None
+
+
+def expected_ties(g: Any) -> float | None:
+    """The number of undirected ties a graph config is expected to have (None for a file)."""
+    n = float(g.n) if g.kind != "file" else 0.0
+    if g.kind in ("ba", "powerlaw_cluster"):
+        return n * g.m
+    if g.kind == "ws":
+        return n * g.k / 2
+    if g.kind in ("er", "sbm"):
+        return n * g.mean_degree / 2
+    if g.kind == "complete":
+        return n * (n - 1) / 2
+    return None
 
 
 def graph_size(g: Any) -> int | None:

@@ -121,6 +121,17 @@ PRESET_SCHEMAS: dict[str, type[ModelConfig]] = {
 }
 
 
+def check_count_within_graph(check: Checker, key: str, lo: int, n: int | None,
+                             where: str = "graph.n") -> None:
+    """A number of consumers at ``key``: an integer from ``lo`` to the graph's ``n`` consumers
+    (``where`` says where n comes from); ``n`` None (a file not loaded yet) checks the range
+    only."""
+    if n is None:
+        check.integer(key, lo)
+    else:
+        check.integer(key, lo, n, hi_text=f"{where}={n}")
+
+
 def validate_wom(check: Checker) -> None:
     """Check the word-of-mouth model's parameters."""
     for key in ("media_awareness", "initial_aware", "quality", "usage_rate", "experience_weight",
@@ -129,11 +140,7 @@ def validate_wom(check: Checker) -> None:
                 "churn_rate", "attitude_decay", "complaint_threshold", "promoter_threshold"):
         check.prob(f"model.{key}")
     check.within("model.media_tone", -1.0, 1.0)
-    check.at_least("model.initial_aware_count", 0)
-    n = graph_size(check.cfg.graph)
-    if n is not None and check.cfg.model.initial_aware_count > n:
-        check.fail("model.initial_aware_count", check.cfg.model.initial_aware_count,
-                   f"0 .. graph.n={n}")
+    check_count_within_graph(check, "model.initial_aware_count", 0, graph_size(check.cfg.graph))
     check.within("model.purchase_midpoint", -1.0, 1.0)
     check.at_least("model.quality_noise", 0.0)
     check.at_least("model.negativity_bias", 1.0)
@@ -155,8 +162,6 @@ def validate_preset(check: Checker) -> None:
     n = graph_size(check.cfg.graph)
     for key in ("seeds", "initial_infected"):
         if hasattr(m, key):
-            check.at_least(f"model.{key}", 1)
-            if n is not None and getattr(m, key) > n:
-                check.fail(f"model.{key}", getattr(m, key), f"1 .. graph.n={n}")
+            check_count_within_graph(check, f"model.{key}", 1, n)
     if getattr(m, "seed_ids", None) is not None and len(m.seed_ids) == 0:
         check.fail("model.seed_ids", [], "a non-empty list of node ids, or null")

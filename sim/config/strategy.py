@@ -19,10 +19,15 @@ class StrategyConfig:
 
 def validate_common(check: Checker, key: str) -> None:
     """Check the fields every strategy has (``budget``, ``start`` and, if it has one, ``end``)
-    of the strategy at ``key`` (e.g. ``strategy.kol``)."""
+    of the strategy at ``key`` (e.g. ``strategy.kol``): a budget is an amount of money; the
+    period must lie inside the run (``start`` and ``end`` at most ``steps``: a strategy that
+    would start after the last day never acts)."""
     if lookup(check.cfg, f"{key}.budget") is not None:
-        check.at_least(f"{key}.budget", 0.0)
-    check.at_least(f"{key}.start", 1)
+        check.amount(f"{key}.budget")
+    steps = check.cfg.steps
+    check.integer(f"{key}.start", 1, steps, hi_text=f"steps={steps}")
     end = getattr(lookup(check.cfg, key), "end", None)
-    if end is not None and end < lookup(check.cfg, f"{key}.start"):
-        check.fail(f"{key}.end", end, f">= {key}.start")
+    if end is not None:
+        start = lookup(check.cfg, f"{key}.start")
+        check.integer(f"{key}.end", start, steps, lo_text=f"{key}.start={start}",
+                      hi_text=f"steps={steps}")

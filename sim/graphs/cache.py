@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.config.checks import clip
+from sim.errors import ConfigError
 from sim.graphs.base import Graph
 from sim.graphs.generators import build_graph
 from sim.io import atomic_write
@@ -50,6 +52,11 @@ def cached_build(
     Returns
     -------
     Graph
+
+    Raises
+    ------
+    ConfigError
+        If the cache file cannot be written (``cache_dir`` is not a writable directory).
     """
     rng = Streams(int(seed)).get("graph") if _is_seed(seed) else seed
     if cache_dir is None:
@@ -61,7 +68,13 @@ def cached_build(
     graph = _load(path, spec, rng)
     if graph is None:
         graph = build_graph(cfg, rng)
-        _store(path, graph, spec, rng)
+        try:
+            _store(path, graph, spec, rng)
+        except OSError as exc:  # checked before the run (sim.config); this is the backstop
+            reason = exc.strerror or type(exc).__name__
+            raise ConfigError(f"graph.cache_dir={clip(str(cache_dir))!r} is invalid: allowed "
+                              f"a directory the cache can be written to "
+                              f"({clip(str(path.parent))}: {reason})") from None
     return graph
 
 

@@ -10,6 +10,8 @@ One undirected edge per line: ``u v`` or ``u v weight``.
 * The first non-comment line is a header, and skipped, if one of its fields is a usual column
   name (``source``, ``target``, ``src``, ``dst``, ``from``, ``to``, ``u``, ``v``, ``node1``,
   ``node2``, ``weight``, ``w``; any case) or if it has three fields and the third is not a number.
+  The second kind may be an edge written wrongly (``1 2 heavy``, ``"alice smith" bob``), so it is
+  skipped with a warning (:func:`edgelist_warnings`).
 * Node ids are any strings without separators. Nodes are numbered ``0 .. n-1`` in order of first
   appearance; the original ids are kept in ``Graph.labels`` (int64 if all ids are integers
   written canonically, strings otherwise).
@@ -19,7 +21,7 @@ One undirected edge per line: ``u v`` or ``u v weight``.
   largest weight.
 
 Problems raise :class:`~sim.errors.GraphFileError` with the message
-``"<path> line <k>: <problem>"``.
+``"<path> line <k>: <problem>"`` (an echoed line cut to about 80 characters).
 
 Speed
 -----
@@ -39,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.config.checks import clip
 from sim.errors import GraphFileError
 from sim.graphs import edgelist_parse
 from sim.graphs.base import Graph
@@ -150,7 +153,7 @@ def _load_slow(path: Path) -> Graph:
     for col in (0, 1) if comma else ():
         empty = [r for r, fields in enumerate(rows) if not fields[col]]
         if empty:
-            raise fail(empty[0], f"empty node id: {lines[numbers[empty[0]]].strip()!r}")
+            raise fail(empty[0], f"empty node id: {clip(lines[numbers[empty[0]]].strip())!r}")
 
     nodes, labels = _number_nodes(rows)
     weights = None
@@ -203,6 +206,38 @@ def _is_header(fields: list[str]) -> bool:
     return len(fields) == 3 and not _is_number(fields[2])
 
 
+def _named_header(fields: list[str]) -> bool:
+    """Whether a header line names its columns with a usual column name (a sure header)."""
+    return any(field.lower() in HEADER_NAMES for field in fields)
+
+
+def edgelist_warnings(path: str | os.PathLike[str]) -> list[str]:
+    """What :func:`load_edgelist` accepts in the file but a person may not have meant, one
+    line each: a first line skipped as a header although it names no usual column (three
+    fields, the third not a number), which may be an edge written wrongly.
+
+    Reads the file only up to its first non-comment line. Returns ``[]`` when there is nothing
+    to say, or when the file cannot be read (:func:`load_edgelist` reports that).
+    """
+    path = Path(path)
+    try:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8-sig") as fh:
+            for k, line in enumerate(fh):
+                if line.lstrip()[:1] in ("", "#", "%"):
+                    continue
+                line = line.rstrip("\r\n")
+                fields = _splitter("," in line)(line)
+                if not _is_header(fields) or _named_header(fields):
+                    return []
+                return [f"{path} line {k + 1}: {clip(line.strip())!r} was skipped as a header "
+                        f"(its third field {clip(fields[2], 30)!r} is not a weight); if it is "
+                        f"an edge, write ids without spaces and a number as its weight"]
+    except (OSError, EOFError, UnicodeDecodeError):
+        return []
+    return []
+
+
 def _check_columns(
     rows: list[list[str]], numbers: list[int], lines: list[str], fail: _Fail
 ) -> int:
@@ -218,8 +253,8 @@ def _check_columns(
     if got in (2, 3):
         first = numbers[0] + 1
         raise fail(r, f"expected {ncols} columns like line {first} "
-                      f"({'u v weight' if ncols == 3 else 'u v'}), got {got}: {text!r}")
-    raise fail(r, f"expected 2 or 3 columns (u v [weight]), got {got}: {text!r}")
+                      f"({'u v weight' if ncols == 3 else 'u v'}), got {got}: {clip(text)!r}")
+    raise fail(r, f"expected 2 or 3 columns (u v [weight]), got {got}: {clip(text)!r}")
 
 
 def _number_nodes(rows: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -263,11 +298,11 @@ def _parse_weights(column: list[str], fail: _Fail) -> np.ndarray:
             try:
                 weights[r] = float(text)
             except ValueError:
-                raise fail(r, f"weight {text!r} is not a number") from None
+                raise fail(r, f"weight {clip(text)!r} is not a number") from None
     bad = np.flatnonzero(~(np.isfinite(weights) & (weights > 0)))
     if bad.size:
         r = int(bad[0])
         text = column[r]
         problem = "must be > 0" if np.isfinite(weights[r]) else "must be a finite number > 0"
-        raise fail(r, f"weight {text} {problem}")
+        raise fail(r, f"weight {clip(text)} {problem}")
     return weights

@@ -39,20 +39,43 @@ StrategySet.__doc__ = ("The strategies of a run (``strategy=kol``, ``strategy=[k
 
 
 def validate_strategies(check: Checker) -> None:
-    """Check budgets and each configured strategy's parameters."""
+    """Check budgets and each configured strategy's parameters.
+
+    Budgets are amounts of money. Shares (``budget_shares``) need a total ``budget``; each
+    names a selected strategy without a budget of its own, and once shares are given every
+    selected strategy without its own budget needs one (``0`` for none): a plan never leaves a
+    strategy without money, or a share unused, silently.
+    """
     cfg = check.cfg
     active = [name for name in PLUGINS if lookup(cfg, f"strategy.{name}") is not None]
     if active and cfg.model.name != "wom":
         check.fail("strategy", "[" + ",".join(active) + "]",
                    f"no strategy with model={cfg.model.name} (strategies act on model=wom)")
     if cfg.budget is not None:
-        check.at_least("budget", 0.0)
-    for name, share in cfg.budget_shares.items():
+        check.amount("budget")
+    shares = cfg.budget_shares
+    for name, share in shares.items():
+        key = f"budget_shares.{name}"
         if name not in PLUGINS:
-            check.fail(f"budget_shares.{name}", share, "keys among " + ", ".join(PLUGINS))
-        check.prob(f"budget_shares.{name}")
-    if sum(cfg.budget_shares.values()) > 1 + 1e-9:
-        check.fail("budget_shares", dict(cfg.budget_shares), "shares summing to at most 1")
+            check.fail(key, share, "keys among " + ", ".join(PLUGINS))
+        check.prob(key)
+        if cfg.budget is None:
+            check.fail(key, share, "shares of a total budget only: set budget=... as well")
+        if name not in active:
+            check.fail(key, share, "shares of the selected strategies only ("
+                       + (", ".join(active) or "none selected") + ")")
+        own = lookup(cfg, f"strategy.{name}.budget")
+        if own is not None:
+            check.fail(key, share, f"no share for a strategy with a budget of its own "
+                                   f"(strategy.{name}.budget={own:g})")
+    if sum(shares.values()) > 1 + 1e-9:
+        check.fail("budget_shares", dict(shares), "shares summing to at most 1")
+    unshared = [name for name in active
+                if lookup(cfg, f"strategy.{name}.budget") is None and name not in shares]
+    if shares and unshared:
+        check.fail("budget_shares", dict(shares),
+                   "a share for every selected strategy without a budget of its own (missing: "
+                   + ", ".join(unshared) + "; give it 0 for none)")
     for name in active:
         validate_common(check, f"strategy.{name}")
     for name in active:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.config import Checker, StrategyConfig
+from sim.config.checks import MAX_AMOUNT
 from sim.strategies.base import Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
@@ -27,8 +28,8 @@ class AdsConfig(StrategyConfig):
 
 def validate_ads(check: Checker) -> None:
     """Check ``strategy.ads``."""
-    check.at_least("strategy.ads.impressions_per_day", 0.0)
-    check.at_least("strategy.ads.cost_per_impression", 0.0)
+    check.within("strategy.ads.impressions_per_day", 0.0, MAX_AMOUNT)
+    check.price("strategy.ads.cost_per_impression")
     check.prob("strategy.ads.effectiveness")
     check.within("strategy.ads.tone", -1.0, 1.0)
 

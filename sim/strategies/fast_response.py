@@ -51,7 +51,7 @@ class FastResponseConfig(StrategyConfig):
 
 def validate_fast_response(check: Checker) -> None:
     """Check ``strategy.fast_response``."""
-    check.at_least("strategy.fast_response.capacity", 0)
+    check.integer("strategy.fast_response.capacity", 0)
     check.at_least("strategy.fast_response.delay", 0.0)
     check.one_of("strategy.fast_response.delay_unit", ("hours", "days"))
     check.one_of("strategy.fast_response.delay_dist", ("exponential", "fixed", "uniform"))
@@ -59,9 +59,9 @@ def validate_fast_response(check: Checker) -> None:
         check.prob(f"strategy.fast_response.{key}")
     check.within("strategy.fast_response.recovery_attitude", -1.0, 1.0)
     check.positive("strategy.fast_response.recovery_halflife")
-    check.at_least("strategy.fast_response.answer_memory", 0)
-    check.at_least("strategy.fast_response.cost_per_response", 0.0)
-    check.at_least("strategy.fast_response.cost_per_day", 0.0)
+    check.integer("strategy.fast_response.answer_memory", 0)
+    check.price("strategy.fast_response.cost_per_response")
+    check.price("strategy.fast_response.cost_per_day")
 
 
 class FastResponseStrategy(Strategy):

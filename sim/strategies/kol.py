@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import Checker, StrategyConfig
+from sim.config import Checker, StrategyConfig, check_count_within_graph, graph_size
 from sim.population import SOURCE_CODES
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
 from sim.strategies.selectors import rank
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
+    from sim.graphs import Graph
     from sim.world import World
 
 _FROM_KOL = SOURCE_CODES["from_kol"]
@@ -56,25 +57,63 @@ def validate_kol(check: Checker) -> None:
     kol = cfg.strategy.kol
     check.one_of("strategy.kol.selector", KOL_SELECTORS)
     if kol.k is not None:
-        check.at_least("strategy.kol.k", 0)
-    check.at_least("strategy.kol.min_followers", 0)
-    if kol.max_followers is not None and kol.max_followers < kol.min_followers:
-        check.fail("strategy.kol.max_followers", kol.max_followers,
-                   ">= strategy.kol.min_followers")
-    check.at_least("strategy.kol.duration", 1)
+        check_count_within_graph(check, "strategy.kol.k", 0, graph_size(cfg.graph))
+    check.integer("strategy.kol.min_followers", 0)
+    if kol.max_followers is not None:
+        check.integer("strategy.kol.max_followers", kol.min_followers,
+                      lo_text=f"strategy.kol.min_followers={kol.min_followers}")
+    check.integer("strategy.kol.duration", 1)
     check.at_least("strategy.kol.talk_boost", 0.0)
     check.within("strategy.kol.attitude", -1.0, 1.0)
     check.prob("strategy.kol.credibility")
     check.prob("strategy.kol.greedy_pass_on")
-    check.at_least("strategy.kol.greedy_samples", 1)
-    check.at_least("strategy.kol.betweenness_samples", 1)
+    check.integer("strategy.kol.greedy_samples", 1)
+    check.integer("strategy.kol.betweenness_samples", 1)
     if len(kol.tiers) == 0:
         check.fail("strategy.kol.tiers", [], "at least one {min_followers, price} tier")
     for i, _ in enumerate(kol.tiers):
-        check.at_least(f"strategy.kol.tiers.{i}.min_followers", 0)
-        check.at_least(f"strategy.kol.tiers.{i}.price", 0.0)
+        check.integer(f"strategy.kol.tiers.{i}.min_followers", 0)
+        check.price(f"strategy.kol.tiers.{i}.price")
     if cfg.budget is None and kol.budget is None and kol.k is None:
         check.fail("strategy.kol.k", None, "a number of KOLs, or a budget to spend on them")
+
+
+def validate_kol_graph(check: Checker, graph: Graph, budget: float, budget_key: str) -> None:
+    """Check ``strategy.kol`` against the run's graph, before the model is built: some
+    consumer's follower count (degree) must lie in [``min_followers``, ``max_followers``], and
+    a ``budget`` (the KOLs' budget, set at ``budget_key``) other than 0 or unlimited must buy at
+    least the cheapest of them. ``k=0`` and a budget of 0 mean no KOLs, and pass."""
+    kol = check.cfg.strategy.kol
+    if kol.k == 0 or graph.n == 0:
+        return
+    degree = graph.degree
+    candidates = degree >= kol.min_followers
+    if kol.max_followers is not None:
+        candidates &= degree <= kol.max_followers
+    if not candidates.any():
+        low, top = int(degree.min()), int(degree.max())
+        if kol.min_followers > top:
+            check.fail("strategy.kol.min_followers", kol.min_followers,
+                       f"at most the graph's largest degree, {top} followers: no consumer of "
+                       f"{graph.name} can be a KOL")
+        if kol.max_followers is not None and kol.max_followers < low:
+            check.fail("strategy.kol.max_followers", kol.max_followers,
+                       f"at least the graph's smallest degree, {low} followers: no consumer of "
+                       f"{graph.name} can be a KOL")
+        check.fail("strategy.kol.min_followers", kol.min_followers,
+                   f"a follower range that holds a consumer: nobody in {graph.name} has "
+                   f"{kol.min_followers} to {kol.max_followers} followers (degrees run from "
+                   f"{low} to {top})")
+    if budget <= 0 or math.isinf(budget):
+        return
+    prices = kol_prices(degree[candidates], kol.tiers)
+    cheapest = float(prices.min())
+    if cheapest > budget + EPS:
+        value = check.cfg.budget if budget_key == "budget" else kol.budget
+        share = "" if budget_key != "budget" else f" (the KOLs' share: {budget:g})"
+        check.fail(budget_key, value,
+                   f"a budget that buys at least one KOL: {budget:g}{share} is below the "
+                   f"cheapest candidate's price, {cheapest:g} (strategy.kol.tiers)")
 
 
 def kol_prices(degree: np.ndarray, tiers) -> np.ndarray:
