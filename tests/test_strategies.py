@@ -272,7 +272,8 @@ def test_no_strategy_has_no_paid_sources():
      "strategy.fast_response.delay_unit"),
     (["strategy=ads", "strategy.ads.effectiveness=2"], "strategy.ads.effectiveness"),
     (["strategy=ads", "budget=-5"], "budget"),
-    (["strategy=ads", "+budget_shares.ads=0.7", "+budget_shares.kol=0.6"], "budget_shares"),
+    (["strategy=[kol,ads]", "budget=1000", "+budget_shares.ads=0.7", "+budget_shares.kol=0.6"],
+     "budget_shares"),
     (["strategy=ads", "+budget_shares.tv=0.5"], "budget_shares.tv"),
 ])
 def test_strategy_value_errors(overrides, key):
