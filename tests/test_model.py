@@ -176,7 +176,7 @@ def test_results_do_not_depend_on_the_number_of_threads(graph, monkeypatch):
     assert many.model.engine.chunks.consumers.size == 4
     assert many.model.engine.chunks.readers.size == 4
     assert one.timeseries.equals(many.timeseries)
-    assert (one.metrics.pop("threads"), many.metrics.pop("threads")) == (1, 3)
+    assert (one.run_info["threads"], many.run_info["threads"]) == (1, 3)
     assert one.metrics == many.metrics
     for name in ("aware", "attitude", "loyalty", "customer", "persuader", "source",
                  "converted_by", "last_news"):

@@ -128,7 +128,8 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "strategies": Control("Strategies", "multi", choices=STRATEGY_NAMES),
     "kol_k": Control("KOL count", "int", 0, 100_000),
     "kol_selector": Control("KOL selector", "choice", choices=KOL_SELECTORS),
-    "referral_reward": Control("Referral reward", "float", 0.0, 1e9),
+    "referral_reward": Control("Referral reward (to the referrer)", "float", 0.0, 1e9),
+    "referee_reward": Control("New customer's reward", "float", 0.0, 1e9),
     "reward_credibility": Control("Reward credibility", "float", 0.0, 1.0),
     "response_delay": Control("Response delay", "float", 0.0, 1e6),
     "response_unit": Control("Response delay unit", "choice", choices=("hours", "days")),
@@ -168,7 +169,8 @@ class Scenario:
     strategies: tuple[str, ...] = ()
     kol_k: int = KolConfig.k
     kol_selector: str = KolConfig.selector
-    referral_reward: float = RewardsConfig.referral_reward
+    referral_reward: float = RewardsConfig.referrer_reward
+    referee_reward: float = RewardsConfig.referee_reward
     reward_credibility: float = RewardsConfig.credibility
     response_delay: float = FastResponseConfig.delay
     response_unit: str = FastResponseConfig.delay_unit

@@ -86,6 +86,8 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
     if "rewards" in s.strategies:
         out += [f"strategy.rewards.referral_reward={_fmt(s.referral_reward)}",
                 f"strategy.rewards.credibility={_fmt(s.reward_credibility)}"]
+        if s.referee_reward:  # written only when set, so earlier commands read the same
+            out.append(f"strategy.rewards.referee_reward={_fmt(s.referee_reward)}")
     if "fast_response" in s.strategies:
         out += [f"strategy.fast_response.delay={_fmt(s.response_delay)}",
                 f"strategy.fast_response.delay_unit={s.response_unit}",

@@ -92,29 +92,28 @@ def gather(buffer, bounds, counts):
 # ----------------------------------------------------------------------------- levers
 
 @_jit
-def _reset_range(lo, hi, talk_multiplier, message_credibility, post_source, loyalty_bonus,
-                 organic):
+def _fill_range(lo, hi, values, value):
     for i in range(np.uint64(lo), np.uint64(hi)):
-        talk_multiplier[i] = 1.0
-        message_credibility[i] = 1.0
-        post_source[i] = organic
-        loyalty_bonus[i] = 0.0
+        values[i] = value
 
 
 @_par
-def _reset_chunks(bounds, *args):
+def _fill_chunks(bounds, values, value):
     for c in numba.prange(bounds.size - 1):
-        _reset_range(bounds[c], bounds[c + 1], *args)
+        _fill_range(bounds[c], bounds[c + 1], values, value)
 
 
-def reset_levers(bounds, talk_multiplier, message_credibility, post_source, loyalty_bonus,
-                 organic):
-    """Neutral per-consumer levers: multipliers 1, organic posts, no loyalty bonus."""
-    args = (talk_multiplier, message_credibility, post_source, loyalty_bonus, organic)
-    if bounds.size == 2:
-        _reset_range(bounds[0], bounds[1], *args)
-    else:
-        _reset_chunks(bounds, *args)
+def reset_levers(bounds, ones, zeros, post_source, organic):
+    """Neutral per-consumer levers: every array of the tuple ``ones`` (multipliers) back to 1,
+    of ``zeros`` (additions) to 0, and organic posts (chunks in parallel, one array at a
+    time)."""
+    fills = [(values, 1.0) for values in ones] + [(values, 0.0) for values in zeros]
+    fills.append((post_source, post_source.dtype.type(organic)))
+    for values, value in fills:
+        if bounds.size == 2:
+            _fill_range(bounds[0], bounds[1], values, value)
+        else:
+            _fill_chunks(bounds, values, value)
 
 
 # ------------------------------------------------------------------------------ 1. brand

@@ -46,6 +46,11 @@ class Levers:
     post_source: np.ndarray
     loyalty_bonus: np.ndarray
 
+    #: the per-consumer multipliers, neutral at 1 (reset in this order)
+    ONES = ("talk_multiplier", "message_credibility")
+    #: the per-consumer additions, neutral at 0
+    ZEROS = ("loyalty_bonus",)
+
     def reset(self, bounds: np.ndarray | None = None) -> None:
         """Back to neutral, in place (the arrays are reused); ``bounds`` as in
         :mod:`sim.rules.kernels` (chunks reset in parallel)."""
@@ -53,13 +58,13 @@ class Levers:
         self.ads_tone = 0.0
         if bounds is None:
             bounds = np.array([0, self.talk_multiplier.size], dtype=np.int64)
-        reset_levers(bounds, self.talk_multiplier, self.message_credibility, self.post_source,
-                     self.loyalty_bonus, ORGANIC)
+        reset_levers(bounds, tuple(getattr(self, name) for name in self.ONES),
+                     tuple(getattr(self, name) for name in self.ZEROS), self.post_source, ORGANIC)
 
     @classmethod
     def neutral(cls, n: int) -> Levers:
         """Levers that change nothing."""
-        return cls(extra_awareness=0.0, ads_tone=0.0, talk_multiplier=np.ones(n),
-                   message_credibility=np.ones(n),
+        return cls(extra_awareness=0.0, ads_tone=0.0,
                    post_source=np.full(n, ORGANIC, dtype=np.int8),
-                   loyalty_bonus=np.zeros(n))
+                   **{name: np.ones(n) for name in cls.ONES},
+                   **{name: np.zeros(n) for name in cls.ZEROS})

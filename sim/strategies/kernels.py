@@ -174,16 +174,16 @@ def pay_each(referrers, paid, cap, amount, limit, seen):
 
 
 @_jit
-def referred(buyers, source, referral, converted_by, deal_seeker, referrers):
-    """Today's buyers whose source is ``referral`` become deal seekers, and their referrers
-    (``converted_by``) go, in the buyers' order, to the front of ``referrers``; returns how
-    many. With ``b = buyers[source[buyers] == referral]``: ``deal_seeker[b] = True`` and
+def referred(buyers, source, referral, converted_by, referees, referrers):
+    """Today's buyers whose source is ``referral`` go, in the buyers' order, to the front of
+    ``referees``, and their referrers (``converted_by``) to the front of ``referrers``; returns
+    how many. With ``b = buyers[source[buyers] == referral]``: ``referees[:b.size] = b`` and
     ``referrers[:b.size] = converted_by[b]``."""
     count = 0
     for k in range(buyers.size):
         i = buyers[k]
         if source[i] == referral:
-            deal_seeker[i] = True
+            referees[count] = i
             referrers[count] = converted_by[i]
             count += 1
     return count

@@ -1,4 +1,6 @@
-"""Rewards and incentives: referral rewards, per-share rewards, loyalty points."""
+"""Rewards and incentives: referral rewards (to the referrer, to the new customer or both),
+per-share rewards, loyalty points; deal seekers, and referred customers' loyalty to a referrer
+who stays."""
 
 from __future__ import annotations
 
@@ -17,13 +19,22 @@ from sim.vocabulary import Metric
 if TYPE_CHECKING:
     from sim.world import World
 
+#: who counts as a deal seeker (``strategy.rewards.deal_seekers``): every buyer won by a referral
+#: post (the rule before referral design, kept as the default so earlier results stand), or only
+#: those paid a referee reward (a sign-up bonus: what attracts deal seekers)
+DEAL_SEEKER_RULES = ("all_referred", "paid_referees")
+
 
 @dataclass
 class RewardsConfig(StrategyConfig):
     """Referral rewards, optional per-share rewards and loyalty points for customers."""
 
     end: int | None = None
-    referral_reward: float = 10.0
+    referrer_reward: float = 10.0
+    referee_reward: float = 0.0
+    referral_reward: float | None = None
+    deal_seekers: str = "all_referred"
+    referred_loyalty: float = 0.0
     share_reward: float = 0.0
     points_per_day: float = 0.0
     points_loyalty: float = 0.01
@@ -33,13 +44,28 @@ class RewardsConfig(StrategyConfig):
     deal_seeker_drop: float = 0.3
 
 
+def referrer_reward(cfg: RewardsConfig) -> float:
+    """The referrer's reward: ``referral_reward`` (its earlier name) when set, else
+    ``referrer_reward``."""
+    return float(cfg.referral_reward if cfg.referral_reward is not None else cfg.referrer_reward)
+
+
 def validate_rewards(check: Checker) -> None:
     """Check ``strategy.rewards``."""
-    for key in ("referral_reward", "share_reward", "points_per_day", "cap_per_person",
-                "talk_boost"):
-        check.at_least(f"strategy.rewards.{key}", 0.0)
-    for key in ("points_loyalty", "credibility", "deal_seeker_drop"):
+    cfg = check.cfg.strategy.rewards
+    for key in ("referrer_reward", "referee_reward", "share_reward", "points_per_day"):
+        check.price(f"strategy.rewards.{key}")
+    if cfg.referral_reward is not None:
+        check.price("strategy.rewards.referral_reward")
+        if cfg.referrer_reward not in (RewardsConfig.referrer_reward, cfg.referral_reward):
+            check.fail("strategy.rewards.referral_reward", cfg.referral_reward,
+                       "null when strategy.rewards.referrer_reward is set (referral_reward is "
+                       f"its earlier name; referrer_reward={cfg.referrer_reward:g})")
+    check.amount("strategy.rewards.cap_per_person")
+    check.at_least("strategy.rewards.talk_boost", 0.0)
+    for key in ("points_loyalty", "credibility", "deal_seeker_drop", "referred_loyalty"):
         check.prob(f"strategy.rewards.{key}")
+    check.one_of("strategy.rewards.deal_seekers", DEAL_SEEKER_RULES)
 
 
 _NO_MEMBERS = np.zeros(0, dtype=np.int64)
@@ -52,34 +78,51 @@ class RewardsStrategy(Strategy):
     While it runs, every customer who has not reached ``cap_per_person`` is enrolled: their
     posting probability is multiplied by ``talk_boost``, their posts are incentivised (credibility
     times ``credibility`` < 1: readers trust them less) and count as referrals. When a consumer
-    buys after reading a referral post, its sender earns ``referral_reward`` and the buyer is a
-    *deal seeker*. Optional: ``share_reward`` per positive post of an enrolled customer, and
-    ``points_per_day`` loyalty points per customer (cost per customer per day; each day adds
-    ``points_loyalty`` to loyalty). When the programme stops, the deal seekers who are still
-    customers lose ``deal_seeker_drop`` loyalty: people who came for the reward leave more.
+    buys after reading a referral post, its sender earns the referrer's reward
+    (``referrer_reward``, or ``referral_reward``, its earlier name) and the buyer the referee's
+    (``referee_reward``, a sign-up bonus). *Deal seekers* are, by ``deal_seekers``, every such
+    buyer (``all_referred``) or those paid a referee reward (``paid_referees``). Optional:
+    ``share_reward`` per positive post of an enrolled customer, and ``points_per_day`` loyalty
+    points per customer (cost per customer per day; each day adds ``points_loyalty`` to
+    loyalty). When the programme stops, the deal seekers who are still customers lose
+    ``deal_seeker_drop`` loyalty: people who came for the reward leave more.
+
+    Referred customers (bought after a referral post) gain ``referred_loyalty`` loyalty every day
+    while their referrer is still a customer (the referrer's presence binds them to the brand;
+    through :attr:`~sim.rules.levers.Levers.loyalty_bonus`, also after the programme ends); 0
+    turns the advantage off.
     """
 
     name = "rewards"
 
     def __init__(self, cfg, budget: float = math.inf):
         super().__init__(cfg, budget)
+        self.referrer_reward = 0.0  # set in setup (referral_reward or referrer_reward)
         self.paid = np.zeros(0)
         self.deal_seeker = np.zeros(0, dtype=bool)
         self._seen = np.zeros(0, dtype=np.int64)  # scratch of kernels.pay_each
         self.running = False
         self.stopped_on: int | None = None
-        self.counts = {"referrals_paid": 0, "shares_paid": 0, "points_paid": 0,
-                       "deal_seekers": 0}
+        # referred customers and their referrers, in the order they bought
+        self.referees = np.zeros(0, dtype=np.int64)
+        self.referrers = np.zeros(0, dtype=np.int64)
+        self._churned: np.ndarray | None = None
+        self.counts = {"referrals_paid": 0, "referees_paid": 0, "shares_paid": 0,
+                       "points_paid": 0, "deal_seekers": 0}
 
     def setup(self, model: World, rng: np.random.Generator) -> None:
         super().setup(model, rng)
-        self.paid = np.zeros(model.graph.n)
-        self.deal_seeker = np.zeros(model.graph.n, dtype=bool)
-        self._members = np.empty(model.graph.n, dtype=np.int64)
-        self._referrers = np.empty(model.graph.n, dtype=np.int64)
+        self.referrer_reward = referrer_reward(self.cfg)
+        n = model.graph.n
+        self.paid = np.zeros(n)
+        self.deal_seeker = np.zeros(n, dtype=bool)
+        self._members = np.empty(n, dtype=np.int64)
+        self._referees = np.empty(n, dtype=np.int64)
+        self._referrers = np.empty(n, dtype=np.int64)
+        self._churned = model.state.churned
 
     def _unit(self) -> float:
-        units = [c for c in (self.cfg.referral_reward, self.cfg.share_reward,
+        units = [c for c in (self.referrer_reward, self.cfg.referee_reward, self.cfg.share_reward,
                              self.cfg.points_per_day) if c > 0]
         return min(units) if units else 0.0
 
@@ -127,15 +170,34 @@ class RewardsStrategy(Strategy):
         self.counts["shares_paid"] += int(self._pay(sharers, self.cfg.share_reward).size)
 
     def after_adoption(self, model: World) -> None:
-        if not self.running:
-            return
-        s = model.state
+        if self.running:
+            self._referred_today(model)
+        if self.cfg.referred_loyalty > 0 and self.referees.size:
+            staying = model.state.customer[self.referrers]
+            model.levers.loyalty_bonus[self.referees[staying]] += self.cfg.referred_loyalty
+
+    def _referred_today(self, model: World) -> None:
+        """Today's buyers won by a referral post: pay their referrers and, with a referee
+        reward, them; mark the deal seekers; remember who referred whom."""
+        s, cfg = model.state, self.cfg
         count = kernels.referred(model.day.buyers, s.source, _FROM_REFERRAL, s.converted_by,
-                                 self.deal_seeker, self._referrers)
-        self.counts["deal_seekers"] += count
-        if self.cfg.referral_reward > 0 and count:
-            paid = self._pay_each(self._referrers[:count], self.cfg.referral_reward)
+                                 self._referees, self._referrers)
+        if not count:
+            return
+        referees = self._referees[:count].copy()
+        if self.referrer_reward > 0:
+            paid = self._pay_each(self._referrers[:count], self.referrer_reward)
             self.counts["referrals_paid"] += paid
+        if cfg.referee_reward > 0:
+            bonus = self._pay(referees, cfg.referee_reward)
+            self.counts["referees_paid"] += int(bonus.size)
+        else:
+            bonus = referees[:0]
+        seekers = referees if cfg.deal_seekers == "all_referred" else bonus
+        self.deal_seeker[seekers] = True
+        self.counts["deal_seekers"] += int(seekers.size)
+        self.referees = np.concatenate([self.referees, referees])
+        self.referrers = np.concatenate([self.referrers, self._referrers[:count]])
 
     def _pay_each(self, referrers: np.ndarray, amount: float) -> int:
         """Pay one reward per referral in the given order (a referrer may earn several today),
@@ -159,18 +221,31 @@ class RewardsStrategy(Strategy):
         s.loyalty[hit] = np.maximum(0.0, s.loyalty[hit] - self.cfg.deal_seeker_drop)
 
     def report(self) -> dict:
+        referred = int(self.referees.size)
+        churned = (int(self._churned[self.referees].sum()) / referred
+                   if referred and self._churned is not None else None)
         return {**{f"rewards_{k}": v for k, v in self.counts.items()},
+                "rewards_referred": referred, "rewards_referred_churn": churned,
                 "rewards_stopped_on": self.stopped_on}
 
 
 PLUGIN = StrategyPlugin(
     name="rewards", schema=RewardsConfig, strategy=RewardsStrategy, validate=validate_rewards,
-    summary="A reward programme for customers: referral rewards paid when a referred reader "
-            "buys, optional rewards per share and daily loyalty points; incentivised posts are "
-            "believed less, and deal seekers lose loyalty when the programme stops.",
+    summary="A reward programme for customers: referral rewards to the referrer, the new "
+            "customer or both when a referred reader buys, optional rewards per share and daily "
+            "loyalty points; incentivised posts are believed less, deal seekers lose loyalty "
+            "when the programme stops, and referred customers can stay longer while their "
+            "referrer does.",
     metrics=(
         Metric("rewards_referrals_paid", "referral rewards paid", "", "over the run", None,
                "count", strategy="rewards"),
+        Metric("rewards_referees_paid", "referee rewards paid", "", "sign-up bonuses over the run",
+               None, "count", strategy="rewards"),
+        Metric("rewards_referred", "referred customers", "", "bought after a referral post", None,
+               "count", strategy="rewards"),
+        Metric("rewards_referred_churn", "referred customers who left",
+               "share of referred customers", "who left by the end", False, "percent",
+               strategy="rewards"),
         Metric("rewards_shares_paid", "share rewards paid", "", "over the run", None, "count",
                strategy="rewards"),
         Metric("rewards_points_paid", "loyalty points paid", "", "customer-days of points", None,
