@@ -193,15 +193,16 @@ class Consumer(mesa.Agent):
             if valence == 0:
                 continue
             cred = self.model.traits.credibility[j] * levers.message_credibility[j]
-            if w * cred > best_score:  # the most persuasive post; ties go to the lowest index
-                best, best_score = j, w * cred
+            weight = w * levers.post_persuasion[j]  # the post's weight in pull and signal
+            if weight * cred > best_score:  # the most persuasive post; ties go to the lowest index
+                best, best_score = j, weight * cred
             miss *= 1.0 - min(p.attention * w, MAX_READ_PROB)
             if valence > 0:
-                w_pos += w
-                c_pos += w * cred
+                w_pos += weight
+                c_pos += weight * cred
             else:
-                w_neg += w
-                c_neg += w * cred
+                w_neg += weight
+                c_neg += weight * cred
         total = w_pos + p.negativity_bias * w_neg
         heard = total > 0 and self._draw("hear") < 1.0 - miss
         signal = (c_pos - p.negativity_bias * c_neg) / total if heard else 0.0

@@ -186,4 +186,5 @@ SOURCES: tuple[Source, ...] = (
     Source("from_kol", "KOL posts", "persuaded most by a KOL's post"),
     Source("from_referral", "referral posts", "persuaded most by a rewarded referral post"),
     Source("seeded", "seeded KOLs", "KOLs given the product"),
+    Source("from_ugc", "contest posts", "persuaded most by a post entered in a UGC contest"),
 )

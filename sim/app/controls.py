@@ -19,11 +19,12 @@ from sim.strategies.ads import AdsConfig
 from sim.strategies.fast_response import FastResponseConfig
 from sim.strategies.kol import KOL_SELECTORS, KolConfig
 from sim.strategies.rewards import RewardsConfig
+from sim.strategies.ugc import UgcConfig
 
 #: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
 GRAPH_KINDS = tuple(kind for kind in GRAPH_SCHEMAS if kind != "file")
 #: strategies, in the order of ``strategy=[...]``
-STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads")
+STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc")
 #: the dashboard's size limits (the ``womsim`` command has none)
 MAX_CONSUMERS = 200_000
 MAX_COMPLETE = 3_000
@@ -135,6 +136,8 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "response_unit": Control("Response delay unit", "choice", choices=("hours", "days")),
     "response_capacity": Control("Responses per day", "int", 0, 10_000_000),
     "ads_impressions": Control("Ad impressions per day", "float", 0.0, 1e12),
+    "ugc_days": Control("Contest days", "int", 1, 3650),
+    "ugc_prize": Control("Contest prize", "float", 0.0, 1e9),
     "budget": Control("Budget", "optional_float", 0.0, None),
 }
 
@@ -176,6 +179,8 @@ class Scenario:
     response_unit: str = FastResponseConfig.delay_unit
     response_capacity: int = FastResponseConfig.capacity
     ads_impressions: float = AdsConfig.impressions_per_day
+    ugc_days: int = UgcConfig.duration
+    ugc_prize: float = UgcConfig.prize
     budget: float | None = None
 
     def __post_init__(self) -> None:

@@ -53,7 +53,7 @@ DEFAULT_B = Scenario(strategies=("kol",))
 SCENARIO_TITLES = {"a": "Scenario A — the plan now", "b": "Scenario B — what if"}
 LABELS = {"world": "Both scenarios", "a": "Scenario A", "b": "Scenario B"}
 STRATEGY_LABELS = {"kol": "KOLs", "rewards": "Rewards", "fast_response": "Fast response",
-                   "ads": "Ads"}
+                   "ads": "Ads", "ugc": "UGC contest"}
 SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 NETWORK_SAMPLE = 2000
 #: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
@@ -154,6 +154,13 @@ def ScenarioControls(which: str, scenario: Scenario,
                                     "label": f"Ad impressions per day {s.ads_impressions:,.0f}",
                                     "value": int(s.ads_impressions), "min": 0,
                                     "max": 100_000, "step": 1000},
+            }, on_change=on_change)
+        if "ugc" in s.strategies:
+            UserInputs({
+                "ugc_days": {"type": "SliderInt", "label": f"Contest days {s.ugc_days}",
+                             "value": s.ugc_days, "min": 1, "max": 90, "step": 1},
+                "ugc_prize": {"type": "SliderFloat", "label": f"Contest prize {s.ugc_prize:g}",
+                              "value": s.ugc_prize, "min": 0.0, "max": 1000.0, "step": 10.0},
             }, on_change=on_change)
         solara.InputFloat("Budget (empty: no limit)", value=s.budget, optional=True,
                           on_value=lambda v: on_change("budget", v),

@@ -94,6 +94,8 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
                 f"strategy.fast_response.capacity={s.response_capacity}"]
     if "ads" in s.strategies:
         out.append(f"strategy.ads.impressions_per_day={_fmt(s.ads_impressions)}")
+    if "ugc" in s.strategies:
+        out += [f"strategy.ugc.duration={s.ugc_days}", f"strategy.ugc.prize={_fmt(s.ugc_prize)}"]
     if s.budget is not None:
         out.append(f"budget={_fmt(s.budget)}")
     return out

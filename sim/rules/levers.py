@@ -31,6 +31,10 @@ class Levers:
     message_credibility : float64 array, shape (n,)
         Multiplies the credibility of each consumer's posts today (1 = unchanged; < 1 for
         incentivised messages or complaints answered in public).
+    post_persuasion : float64 array, shape (n,)
+        Multiplies the weight of each consumer's posts today in their readers' pull and signal,
+        and in which post persuaded most (1 = unchanged; > 1 for better content, e.g. a UGC
+        contest's entries). The chance of reading a post does not change.
     post_source : int8 array, shape (n,)
         Where a purchase caused by each consumer's post today comes from (a
         :data:`~sim.population.SOURCE_CODES` code: ``organic`` unless a strategy says otherwise,
@@ -43,11 +47,12 @@ class Levers:
     ads_tone: float
     talk_multiplier: np.ndarray
     message_credibility: np.ndarray
+    post_persuasion: np.ndarray
     post_source: np.ndarray
     loyalty_bonus: np.ndarray
 
     #: the per-consumer multipliers, neutral at 1 (reset in this order)
-    ONES = ("talk_multiplier", "message_credibility")
+    ONES = ("talk_multiplier", "message_credibility", "post_persuasion")
     #: the per-consumer additions, neutral at 0
     ZEROS = ("loyalty_bonus",)
 

@@ -107,13 +107,14 @@ ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 
 @_jit
 def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
-                  message_credibility, post_source, susceptibility, hear, key, t, attention,
-                  negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                  persuader_source, heard, heard_signal, newly, acc, readers, reads):
+                  message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
+                  attention, negativity_bias, persuasion, aware, attitude, last_news, aware_via,
+                  persuader, persuader_source, heard, heard_signal, newly, acc, readers, reads):
     last = np.uint64(hi)
     for s in range(senders.size):
         i = np.uint64(senders[s])
         cred = credibility[i] * message_credibility[i]
+        quality = post_persuasion[i]
         side = np.uint64(0 if posted[i] > 0 else 1)
         sender = i + 1.0
         start, end = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
@@ -125,13 +126,14 @@ def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility
                 break
             w = np.float64(weights[k])
             r = _EIGHT * j
-            score = w * cred
+            weight = w * quality  # the post's weight in the reader's pull and signal
+            score = weight * cred
             best = acc[r + _FIVE]
             better = score > best
             acc[r + _SIX] = sender if better else acc[r + _SIX]
             acc[r + _FIVE] = score if better else best
             acc[r + _FOUR] *= 1.0 - min(attention * w, MAX_READ_PROB)
-            acc[r + side] += w
+            acc[r + side] += weight
             acc[r + _TWO + side] += score
     # pass 1 over every reader, without data-dependent branches: who reads today; the readers
     # and what pass 2 needs of their rows go to the front of [lo, hi) of ``readers`` and
@@ -188,9 +190,9 @@ def _listen_chunks(bounds, *args):
 
 
 def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
-                message_credibility, post_source, susceptibility, hear, key, t, attention,
-                negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-                persuader_source, heard, heard_signal, newly, acc, readers, reads):
+                message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
+                attention, negativity_bias, persuasion, aware, attitude, last_news, aware_via,
+                persuader, persuader_source, heard, heard_signal, newly, acc, readers, reads):
     """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
     is symmetric), so the cost is the number of deliveries, not of ties.
 
@@ -211,9 +213,9 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
     entries). Returns (readers reached by a post, readers newly aware).
     """
     args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
-            post_source, susceptibility, hear, key, t, attention, negativity_bias, persuasion,
-            aware, attitude, last_news, aware_via, persuader, persuader_source, heard,
-            heard_signal, newly, acc, readers, reads)
+            post_persuasion, post_source, susceptibility, hear, key, t, attention,
+            negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
+            persuader_source, heard, heard_signal, newly, acc, readers, reads)
     if bounds.size == 2:
         return _listen_range(bounds[0], bounds[1], *args)
     return _listen_chunks(bounds, *args)

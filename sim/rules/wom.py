@@ -218,14 +218,15 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     """Phase 3: posts reach neighbours; readers become aware and move toward the heard signal.
 
     For receiver j with posting neighbours i (tie weight w_ij, valence v_i, sender credibility
-    c_i = credibility_i * message_credibility_i, negativity bias L):
+    c_i = credibility_i * message_credibility_i, post weight q_ij = w_ij * post_persuasion_i,
+    negativity bias L):
 
     - p_read_j = 1 - prod_i (1 - attention * w_ij): each post is read independently;
-    - W+ = sum w_ij over positive posts, W- = L * sum w_ij over negative posts;
-    - signal s_j = (sum w_ij c_i over positive - L * sum w_ij c_i over negative) / (W+ + W-);
+    - W+ = sum q_ij over positive posts, W- = L * sum q_ij over negative posts;
+    - signal s_j = (sum q_ij c_i over positive - L * sum q_ij c_i over negative) / (W+ + W-);
     - if read: aware, attitude += susceptibility_j * (1 - exp(-persuasion (W+ + W-))) *
       (s_j - attitude), and the news is fresh for j; the reader remembers the most persuasive
-      sender (largest w_ij c_i, ties to the lowest index) and the kind of its post.
+      sender (largest q_ij c_i, ties to the lowest index) and the kind of its post.
 
     Computed from today's posters' rows (:func:`talk_kernels.listen_push`): the cost is the number
     of deliveries, not of ties. ``scratch`` (reused between days) saves reallocating buffers.
@@ -239,7 +240,8 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = talk_kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
-        traits.credibility, levers.message_credibility, levers.post_source, traits.susceptibility,
+        traits.credibility, levers.message_credibility, levers.post_persuasion, levers.post_source,
+        traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
         state.persuader_source, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
