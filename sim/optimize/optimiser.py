@@ -132,7 +132,8 @@ def optimise(space: Space, objectives: Sequence[Objective], out: str | Path, *, 
             result = Optimisation(out=out, study=study, trials=trials, files=files)
             if confirm_top and top:
                 if progress:
-                    print(f"[optimize] confirming the top {len(top)} plans on fresh seeds "
+                    what = f"top {len(top)} plans" if len(top) > 1 else "top plan"
+                    print(f"[optimize] confirming the {what} on fresh seeds "
                           f"{space.fresh_seeds[0]}..{space.fresh_seeds[-1]} ...", file=stream,
                           flush=True)
                 result.confirmation = confirm(space, objectives, top, pool=pool)

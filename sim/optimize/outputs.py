@@ -109,8 +109,9 @@ def plot_pareto(trials: pd.DataFrame, objectives: Sequence[Objective], *,
     if len(objectives) == 1:
         ax.scatter(feasible["number"], feasible[first.name], s=18, color="tab:blue",
                    label="feasible trial")
-        ax.scatter(infeasible["number"], infeasible[first.name], marker="x", color="tab:red",
-                   label="over budget")
+        if len(infeasible):
+            ax.scatter(infeasible["number"], infeasible[first.name], marker="x",
+                       color="tab:red", label="over budget")
         if len(feasible):
             ordered = feasible.sort_values("number")
             best = ordered[first.name].cummax() if first.maximise else ordered[first.name].cummin()
@@ -122,8 +123,9 @@ def plot_pareto(trials: pd.DataFrame, objectives: Sequence[Objective], *,
         x, y = objectives[0], objectives[1]
         ax.scatter(feasible[x.name], feasible[y.name], s=18, color="tab:gray", alpha=0.7,
                    label="feasible trial")
-        ax.scatter(infeasible[x.name], infeasible[y.name], marker="x", color="tab:red",
-                   label="over budget")
+        if len(infeasible):
+            ax.scatter(infeasible[x.name], infeasible[y.name], marker="x", color="tab:red",
+                       label="over budget")
         front = feasible[feasible["pareto"].astype(bool)].sort_values(x.name)
         ax.errorbar(front[x.name], front[y.name], xerr=front[f"{x.name}_se"],
                     yerr=front[f"{y.name}_se"], fmt="o-", color="tab:blue", ms=5, lw=1,
@@ -270,6 +272,9 @@ def top_plans_lines(result: Confirmation, space: Space, objectives: Sequence[Obj
             lines.append(f"   {o.metric.label}: {_interval(o, plan.intervals[o.name])} "
                          f"(search {o.format(mean)} ± {o.format(se)}); vs no plan "
                          f"{_interval(o, plan.vs_baseline[o.name], delta=True)}")
+        if plan.fresh.cost and max(plan.fresh.cost) > space.budget + 1e-9:
+            lines.append(f"   over budget on a fresh seed: spent {max(plan.fresh.cost):,.2f} > "
+                         f"{space.budget:,.2f}")
         lines.append(f"   {command(plan.overrides, seeds[0])}")
     return lines
 

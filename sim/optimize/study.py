@@ -209,13 +209,15 @@ class Progress:
                 figures += (f"; infeasible: spent {frozen.user_attrs['cost_max']:,.2f} > "
                             f"budget {budget:,.2f}")
             line = f"{head}: {figures}"
+        parts = [line]
         best = best_so_far(study, self.objectives[0])
-        if best is not None:
-            o = self.objectives[0]
-            line += f" | best {o.metric.label} {o.format(best.values[0])} (trial {best.number})"
+        o = self.objectives[0]
+        parts.append(f"best {o.metric.label} {o.format(best.values[0])} (trial {best.number})"
+                     if best is not None else "no feasible plan yet")
         if len(self.objectives) > 1:
-            line += f", {len(study.best_trials)} on the Pareto front"
-        line += f" | {_clock(elapsed)}" + (f", ~{_clock(left)} left" if done < self.total else "")
+            parts[-1] += f", {len(study.best_trials)} on the Pareto front"
+        parts.append(_clock(elapsed) + (f", ~{_clock(left)} left" if done < self.total else ""))
+        line = " | ".join(parts)
         stream = self.stream if self.stream is not None else sys.stderr
         print(line, file=stream, flush=True)
 
