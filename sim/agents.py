@@ -231,6 +231,7 @@ class Consumer(mesa.Agent):
         eligible = self.aware and not self.customer and not self.churned
         prob = p.max_purchase_rate / (
             1.0 + math.exp(-p.purchase_slope * (self.attitude - p.purchase_midpoint)))
+        prob = min(1.0, prob * self.model.levers.purchase_multiplier[self.index])
         self._pending["buy"] = eligible and self._draw("adopt") < prob
 
     def commit_adoption(self) -> None:

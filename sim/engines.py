@@ -97,7 +97,7 @@ class VectorizedEngine:
                  self.chunks)
 
     def adoption(self, m: World) -> None:
-        wom.adoption(m.state, self.draws, m.params, m.day, self.chunks)
+        wom.adoption(m.state, self.draws, m.params, m.day, self.chunks, m.levers)
 
     def loyalty_and_forgetting(self, m: World) -> tuple:
         """Phases 5 and 6 in one pass, counting the end-of-day state on the way."""

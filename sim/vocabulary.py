@@ -187,4 +187,5 @@ SOURCES: tuple[Source, ...] = (
     Source("from_referral", "referral posts", "persuaded most by a rewarded referral post"),
     Source("seeded", "seeded KOLs", "KOLs given the product"),
     Source("from_ugc", "contest posts", "persuaded most by a post entered in a UGC contest"),
+    Source("from_livestream", "live streams", "persuaded last by a live stream watched"),
 )

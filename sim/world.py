@@ -13,7 +13,8 @@ What a component may change:
 * **state**, only through the documented writes: :meth:`World.give_product` (make consumers
   customers outside the adoption phase), and the state writes a strategy's docstring declares
   (service recovery raises a complainer's attitude and loyalty; a stopped reward programme
-  lowers deal seekers' loyalty).
+  lowers deal seekers' loyalty; a live stream makes its viewers aware, gives them news, pulls
+  their attitude toward the host's stance and is the last persuasive message they heard).
 """
 
 from __future__ import annotations

@@ -163,6 +163,37 @@ def test_engines_agree_with_every_rule_and_strategy_active():
     assert m["from_kol"] + m["seeded"] > 0 and m["from_ads"] > 0
 
 
+#: the playbook of issue 17, every mechanism on: the engines must still agree draw for draw;
+#: (overrides, figures that must be above 0 so that the mechanism was exercised)
+PLAYBOOK = {
+    "referral, contest, live streams": ((
+        "strategy=[rewards,ugc,livestream]", "budget=20000", "strategy.ugc.start=20",
+        "strategy.rewards.deal_seekers=paid_referees", "strategy.rewards.referee_reward=5",
+        "strategy.rewards.referred_loyalty=0.01", "strategy.livestream.start=15",
+        "strategy.livestream.host=kol", "strategy.livestream.every=5",
+        "strategy.livestream.events=6"),
+        ("rewards_referees_paid", "ugc_posts", "ugc_onlookers", "livestream_sales",
+         "from_livestream")),
+}
+
+
+@pytest.mark.parametrize(("overrides", "active"), list(PLAYBOOK.values()), ids=list(PLAYBOOK))
+def test_engines_agree_with_the_playbook(overrides, active):
+    base = ("graph.n=300", "steps=60", "seed=7", "model.initial_aware=0.2", "model.quality=0.6",
+            "model.churn_threshold=0.4", "baseline=none", *overrides)
+    fast = run(make_config(*base, "engine=vectorized"))
+    ref = run(make_config(*base, "engine=agents"))
+    np.testing.assert_allclose(fast.timeseries.to_numpy(dtype=float),
+                               ref.timeseries.to_numpy(dtype=float), rtol=1e-9, atol=1e-12)
+    assert fast.conversions.equals(ref.conversions)
+    for name in ("aware", "customer", "churned", "persuader", "persuader_source", "source"):
+        assert np.array_equal(getattr(fast.model.state, name), getattr(ref.model.state, name))
+    np.testing.assert_allclose(fast.model.state.attitude, ref.model.state.attitude, atol=1e-12)
+    assert fast.metrics["cost"] == pytest.approx(ref.metrics["cost"])
+    for key in active:
+        assert fast.metrics[key] == ref.metrics[key] and fast.metrics[key] > 0, key
+
+
 @pytest.mark.parametrize("graph", ["graph=ba", "graph=sbm"])
 def test_results_do_not_depend_on_the_number_of_threads(graph, monkeypatch):
     # chunks of any size, however small (by default small populations run serially)

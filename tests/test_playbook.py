@@ -128,3 +128,48 @@ def test_contest_posts_rise_and_are_believed_less():
     doubted = values(["strategy.ugc.credibility=0.5"], "adoption", base=UGC)
     # entries believed half as much win fewer customers: -0.086 adoption (sd 0.045, t = 8.5)
     assert t_stat(trusted - doubted) >= 3
+
+
+# ------------------------------------------------------------------------------ live streams
+
+LIVE = ("graph.n=1000", "steps=120", "strategy=livestream", "strategy.livestream.start=60")
+EVENT_DAYS = [60, 67, 74, 81]
+
+
+def test_live_stream_viewers_hear_the_host_and_get_the_offer():
+    from sim.population import SOURCE_CODES
+    from sim.run import build_model
+
+    model = build_model(make_config("graph.n=500", "steps=30", "seed=4", "model.initial_aware=0.4",
+                                    "strategy=livestream", "strategy.livestream.start=10",
+                                    "strategy.livestream.host=kol", "strategy.livestream.events=1"))
+    live = model.strategies[0]
+    model.run(9)
+    some = np.arange(0, 500, 7)
+    before = model.state.attitude[some].copy()
+    live._watch(model, some)  # the pull of watching, alone
+    host = int(np.argmax(model.graph.degree))
+    target = 0.8 * model.traits.credibility[host] * 0.6
+    pull = model.traits.susceptibility[some] * (1 - np.exp(-model.params.persuasion))
+    assert np.allclose(model.state.attitude[some], before + pull * (target - before))
+    model.step()  # day 10: the event
+    viewers = live.viewers
+    assert live.host == host and viewers.size > 3
+    assert set(viewers.tolist()) <= set(model.graph.neighbors(host).tolist())
+    s = model.state
+    assert s.aware[viewers].all() and (s.last_news[viewers] == 10).all()
+    assert np.allclose(model.levers.purchase_multiplier[live.offered], 2.0)
+    bought = viewers[s.source[viewers] == SOURCE_CODES["from_livestream"]]
+    assert (s.converted_by[bought] == host).all()
+    assert live.cost == pytest.approx(500 + 5 * live.counts["livestream_sales"])
+
+
+def test_live_stream_days_sell_more():
+    def event_day_purchases(result):
+        return result.timeseries.set_index("step").loc[EVENT_DAYS, "purchases"].sum()
+
+    live = values([], "", base=LIVE, pick=event_day_purchases)
+    none = values([], "", base=LIVE[:2], pick=event_day_purchases)
+    # measured over these 20 seeds: +3.5 purchases on the four event days (from 9.8 without
+    # streams; sd 2.2, t = 7.1, smallest 0)
+    assert (live - none).min() >= 0 and t_stat(live - none) >= 3

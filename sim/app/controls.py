@@ -18,13 +18,14 @@ from sim.errors import UserError
 from sim.strategies.ads import AdsConfig
 from sim.strategies.fast_response import FastResponseConfig
 from sim.strategies.kol import KOL_SELECTORS, KolConfig
+from sim.strategies.livestream import HOSTS, LivestreamConfig
 from sim.strategies.rewards import RewardsConfig
 from sim.strategies.ugc import UgcConfig
 
 #: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
 GRAPH_KINDS = tuple(kind for kind in GRAPH_SCHEMAS if kind != "file")
 #: strategies, in the order of ``strategy=[...]``
-STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc")
+STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc", "livestream")
 #: the dashboard's size limits (the ``womsim`` command has none)
 MAX_CONSUMERS = 200_000
 MAX_COMPLETE = 3_000
@@ -138,6 +139,8 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "ads_impressions": Control("Ad impressions per day", "float", 0.0, 1e12),
     "ugc_days": Control("Contest days", "int", 1, 3650),
     "ugc_prize": Control("Contest prize", "float", 0.0, 1e9),
+    "live_host": Control("Live stream host", "choice", choices=HOSTS),
+    "live_events": Control("Live streams", "int", 0, 3650),
     "budget": Control("Budget", "optional_float", 0.0, None),
 }
 
@@ -181,6 +184,8 @@ class Scenario:
     ads_impressions: float = AdsConfig.impressions_per_day
     ugc_days: int = UgcConfig.duration
     ugc_prize: float = UgcConfig.prize
+    live_host: str = LivestreamConfig.host
+    live_events: int = LivestreamConfig.events
     budget: float | None = None
 
     def __post_init__(self) -> None:

@@ -42,6 +42,7 @@ from sim.app.offline import apply_offline_settings  # noqa: E402
 from sim.app.state import KPIS, Comparison  # noqa: E402
 from sim.catalog import METRICS  # noqa: E402
 from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
+from sim.strategies.livestream import HOSTS  # noqa: E402
 
 apply_offline_settings()
 
@@ -53,7 +54,7 @@ DEFAULT_B = Scenario(strategies=("kol",))
 SCENARIO_TITLES = {"a": "Scenario A — the plan now", "b": "Scenario B — what if"}
 LABELS = {"world": "Both scenarios", "a": "Scenario A", "b": "Scenario B"}
 STRATEGY_LABELS = {"kol": "KOLs", "rewards": "Rewards", "fast_response": "Fast response",
-                   "ads": "Ads", "ugc": "UGC contest"}
+                   "ads": "Ads", "ugc": "UGC contest", "livestream": "Live streams"}
 SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 NETWORK_SAMPLE = 2000
 #: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
@@ -161,6 +162,13 @@ def ScenarioControls(which: str, scenario: Scenario,
                              "value": s.ugc_days, "min": 1, "max": 90, "step": 1},
                 "ugc_prize": {"type": "SliderFloat", "label": f"Contest prize {s.ugc_prize:g}",
                               "value": s.ugc_prize, "min": 0.0, "max": 1000.0, "step": 10.0},
+            }, on_change=on_change)
+        if "livestream" in s.strategies:
+            UserInputs({
+                "live_host": {"type": "Select", "label": "Live stream host",
+                              "value": s.live_host, "values": list(HOSTS)},
+                "live_events": {"type": "SliderInt", "label": f"Live streams {s.live_events}",
+                                "value": s.live_events, "min": 0, "max": 26, "step": 1},
             }, on_change=on_change)
         solara.InputFloat("Budget (empty: no limit)", value=s.budget, optional=True,
                           on_value=lambda v: on_change("budget", v),

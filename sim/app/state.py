@@ -96,6 +96,9 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
         out.append(f"strategy.ads.impressions_per_day={_fmt(s.ads_impressions)}")
     if "ugc" in s.strategies:
         out += [f"strategy.ugc.duration={s.ugc_days}", f"strategy.ugc.prize={_fmt(s.ugc_prize)}"]
+    if "livestream" in s.strategies:
+        out += [f"strategy.livestream.host={s.live_host}",
+                f"strategy.livestream.events={s.live_events}"]
     if s.budget is not None:
         out.append(f"budget={_fmt(s.budget)}")
     return out

@@ -247,8 +247,8 @@ def brand_experience(bounds, brand_args, experience_args, complainers):
 # --------------------------------------------------------------------------- 4. adoption
 
 @_jit
-def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
-                    max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty,
+def _adoption_range(lo, hi, aware, customer, churned, attitude, purchase_multiplier, adopt, key,
+                    t, max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty,
                     persuader, persuader_source, aware_via, ever_customer, loyalty_, last_news,
                     source, converted_by, bought, buyers):
     # pass 1, branch-free: who may buy (listed at the front of ``buyers``, which pass 2
@@ -265,6 +265,7 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, adopt, key, t,
         i = np.uint64(buyers[k])
         prob = max_purchase_rate / (
             1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
+        prob = min(1.0, prob * purchase_multiplier[i])
         if draw(adopt, key, t, i) < prob:
             bought[i] = True
             buyers[first + count] = i
@@ -292,19 +293,21 @@ def _adoption_chunks(bounds, buyers, *args):
     return gather(buyers, bounds, counts)
 
 
-def adoption(bounds, aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
-             purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_source,
-             aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought,
-             buyers):
+def adoption(bounds, aware, customer, churned, attitude, purchase_multiplier, adopt, key, t,
+             max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty, persuader,
+             persuader_source, aware_via, ever_customer, loyalty_, last_news, source,
+             converted_by, bought, buyers):
     """Phase 4: an aware consumer who is neither a customer nor churned buys when
-    ``adopt < max_purchase_rate / (1 + exp(-slope (attitude - midpoint)))``. A buyer becomes a
+    ``adopt < min(1, purchase_multiplier * max_purchase_rate / (1 + exp(-slope (attitude -
+    midpoint))))``. A buyer becomes a
     customer with ``initial_loyalty``; the purchase's source is the kind of the last persuasive
     post read, or, for those who never read one, how they became aware (media or ads); the
     converter is that post's sender. Fills ``bought`` and the buyers' indices, increasing, at
     the front of ``buyers``; returns the number of buyers."""
-    args = (aware, customer, churned, attitude, adopt, key, t, max_purchase_rate,
-            purchase_midpoint, purchase_slope, initial_loyalty, persuader, persuader_source,
-            aware_via, ever_customer, loyalty_, last_news, source, converted_by, bought)
+    args = (aware, customer, churned, attitude, purchase_multiplier, adopt, key, t,
+            max_purchase_rate, purchase_midpoint, purchase_slope, initial_loyalty, persuader,
+            persuader_source, aware_via, ever_customer, loyalty_, last_news, source, converted_by,
+            bought)
     if bounds.size == 2:
         return _adoption_range(bounds[0], bounds[1], *args, buyers)
     return _adoption_chunks(bounds, buyers, *args)

@@ -39,6 +39,9 @@ class Levers:
         Where a purchase caused by each consumer's post today comes from (a
         :data:`~sim.population.SOURCE_CODES` code: ``organic`` unless a strategy says otherwise,
         e.g. ``from_kol``, ``from_referral``), used to attribute conversions.
+    purchase_multiplier : float64 array, shape (n,)
+        Multiplies each consumer's probability of buying today (capped at 1; 1 = unchanged;
+        e.g. a live stream's time-limited offer).
     loyalty_bonus : float64 array, shape (n,)
         Added to customers' loyalty in the loyalty phase (e.g. loyalty points).
     """
@@ -49,10 +52,11 @@ class Levers:
     message_credibility: np.ndarray
     post_persuasion: np.ndarray
     post_source: np.ndarray
+    purchase_multiplier: np.ndarray
     loyalty_bonus: np.ndarray
 
     #: the per-consumer multipliers, neutral at 1 (reset in this order)
-    ONES = ("talk_multiplier", "message_credibility", "post_persuasion")
+    ONES = ("talk_multiplier", "message_credibility", "post_persuasion", "purchase_multiplier")
     #: the per-consumer additions, neutral at 0
     ZEROS = ("loyalty_bonus",)
 

@@ -252,20 +252,22 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
 
 
 def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
-             chunks: Chunks | None = None) -> None:
+             chunks: Chunks | None = None, levers: Levers | None = None) -> None:
     """Phase 4: aware consumers who are neither customers nor churned buy with probability
-    max_purchase_rate / (1 + exp(-purchase_slope * (attitude - purchase_midpoint))); a buyer's
-    source is the kind of the last persuasive post read, or how they became aware (media or
-    ads) for those who never read one (kernel: :func:`kernels.adoption`)."""
+    min(1, purchase_multiplier * max_purchase_rate / (1 + exp(-purchase_slope * (attitude -
+    purchase_midpoint)))) (``levers`` None: a multiplier of 1); a buyer's source is the kind of
+    the last persuasive post read, or how they became aware (media or ads) for those who never
+    read one (kernel: :func:`kernels.adoption`)."""
     n = state.aware.size
+    multiplier = levers.purchase_multiplier if levers is not None else np.ones(n)
     day.bought = day.array("bought", n, bool)
     buyers = day.array("buyers", n, np.int64)
     count = kernels.adoption(
         _chunks(chunks, n).consumers, state.aware, state.customer, state.churned, state.attitude,
-        draws.adopt, draws.keys[ADOPT], day.t, p.max_purchase_rate, p.purchase_midpoint,
-        p.purchase_slope, p.initial_loyalty, state.persuader, state.persuader_source,
-        state.aware_via, state.ever_customer, state.loyalty, state.last_news, state.source,
-        state.converted_by, day.bought, buyers)
+        multiplier, draws.adopt, draws.keys[ADOPT], day.t, p.max_purchase_rate,
+        p.purchase_midpoint, p.purchase_slope, p.initial_loyalty, state.persuader,
+        state.persuader_source, state.aware_via, state.ever_customer, state.loyalty,
+        state.last_news, state.source, state.converted_by, day.bought, buyers)
     day.buyers = buyers[:count]
     day.counts["purchases"] = count
 
