@@ -95,6 +95,33 @@ def test_the_ready_preset_loads_and_checks():
     check_space(space)
 
 
+def test_every_kind_of_lever_can_be_searched():
+    """The levers a strategist tunes (KOL count, tier bounds and selector; reward size and
+    credibility; response capacity and delay; ad impressions; start days) are config keys
+    the space accepts, at every bound."""
+    from sim.optimize.evaluate import check_space
+
+    levers = [
+        {"key": "strategy.kol.k", "type": "int", "low": 1, "high": 30, "log": True},
+        {"key": "strategy.kol.min_followers", "type": "int", "low": 0, "high": 10},
+        {"key": "strategy.kol.selector", "type": "categorical",
+         "choices": ["degree", "pagerank", "kcore", "random"]},
+        {"key": "strategy.rewards.referral_reward", "type": "float", "low": 1.0, "high": 30.0,
+         "log": True},
+        {"key": "strategy.rewards.credibility", "type": "float", "low": 0.3, "high": 1.0},
+        {"key": "strategy.fast_response.capacity", "type": "int", "low": 1, "high": 50},
+        {"key": "strategy.fast_response.delay", "type": "float", "low": 0.1, "high": 5.0},
+        {"key": "strategy.ads.impressions_per_day", "type": "float", "low": 100.0,
+         "high": 20000.0, "log": True},
+        {"key": "strategy.ads.start", "type": "int", "low": 1, "high": 30},
+        {"key": "strategy.kol.start", "type": "int", "low": 1, "high": 30},
+    ]
+    space = parse_space({"budget": 20000, "base": SMALL, "params": levers,
+                         "split": ["kol", "rewards", "fast_response", "ads"]}, name="levers")
+    check_space(space)
+    assert len(space.split_params) == 3
+
+
 def test_objectives_take_their_direction_from_the_catalog():
     npv, churn = resolve_objectives(["incremental_npv", "churn"])
     assert npv.direction == "maximize" and churn.direction == "minimize"
@@ -312,6 +339,23 @@ def test_a_killed_command_resumes(tmp_path):
     for t in done:
         assert after[t.number].datetime_complete == t.datetime_complete
     assert sum(t.state == optuna.trial.TrialState.COMPLETE for t in after) == len(done) + 2
+
+
+@pytest.mark.slow
+def test_the_womsim_command_gives_the_confirmed_figures(grid_study, tmp_path):
+    """The command as printed, run by the real ``womsim`` (its checks and Hydra app)."""
+    import json
+
+    result, _ = grid_study
+    plan = result.confirmation.plans[0]
+    words = shlex.split(pd.read_csv(result.out / "top_plans.csv")["command"].iloc[0])
+    proc = subprocess.run([sys.executable, "-m", "sim", *words[1:], "output.plot=false",
+                           f"hydra.run.dir={tmp_path / 'run'}"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["incremental_npv"] == pytest.approx(
+        plan.fresh.values["incremental_npv"][0], rel=1e-9)
 
 
 @pytest.mark.slow

@@ -131,7 +131,8 @@ def confirm(space: Space, objectives: Sequence[Objective], top: Sequence[FrozenT
         if ev.error is None:
             for name in names:
                 plan.intervals[name] = Interval.of(ev.values[name])
-                plan.vs_baseline[name] = paired(ev.values[name], baseline.values[name])
+                if baseline.error is None:
+                    plan.vs_baseline[name] = paired(ev.values[name], baseline.values[name])
         plans.append(plan)
     first = objectives[0]
     sign = 1.0 if first.maximise else -1.0

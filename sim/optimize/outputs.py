@@ -261,6 +261,8 @@ def top_plans_lines(result: Confirmation, space: Space, objectives: Sequence[Obj
     seeds = result.seeds
     lines = [f"Top plans, re-run on fresh seeds {seeds[0]}..{seeds[-1]} "
              f"(mean [95% interval]; vs no plan: paired by seed):"]
+    if result.baseline.error is not None:
+        lines.append(f"The scenario without a plan could not be run: {result.baseline.error}")
     for rank, plan in enumerate(result.plans, start=1):
         lines.append(f"{rank}. trial {plan.trial}: {describe(plan, space)}")
         if plan.fresh.error is not None:
@@ -271,7 +273,7 @@ def top_plans_lines(result: Confirmation, space: Space, objectives: Sequence[Obj
             mean, se = plan.search[o.name]
             lines.append(f"   {o.metric.label}: {_interval(o, plan.intervals[o.name])} "
                          f"(search {o.format(mean)} ± {o.format(se)}); vs no plan "
-                         f"{_interval(o, plan.vs_baseline[o.name], delta=True)}")
+                         f"{_interval(o, plan.vs_baseline.get(o.name), delta=True)}")
         if plan.fresh.cost and max(plan.fresh.cost) > space.budget + 1e-9:
             lines.append(f"   over budget on a fresh seed: spent {max(plan.fresh.cost):,.2f} > "
                          f"{space.budget:,.2f}")

@@ -18,6 +18,7 @@ plan's ``womsim`` command then gives exactly the figures the optimiser saw.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,12 +173,19 @@ def shares_of(space: Space, values: dict[str, float]) -> dict[str, float]:
 
 
 def format_value(value: Any) -> str:
-    """A value as a Hydra override writes it: ``null``, ``true``, the shortest exact float."""
+    """A value as a Hydra override writes it: ``null``, ``true``, the shortest exact float,
+    text quoted when it is more than a plain word or path."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    if isinstance(value, str) and (not re.fullmatch(r"[A-Za-z_][\w./-]*", text)
+                                   or text.lower() in ("null", "true", "false", "inf", "nan")):
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return text
 
 
 def plan_overrides(space: Space, params: dict[str, Any], *, with_params: bool = True
