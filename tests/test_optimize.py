@@ -106,7 +106,7 @@ def test_every_kind_of_lever_can_be_searched():
         {"key": "strategy.kol.min_followers", "type": "int", "low": 0, "high": 10},
         {"key": "strategy.kol.selector", "type": "categorical",
          "choices": ["degree", "pagerank", "kcore", "random"]},
-        {"key": "strategy.rewards.referral_reward", "type": "float", "low": 1.0, "high": 30.0,
+        {"key": "strategy.rewards.referrer_reward", "type": "float", "low": 1.0, "high": 30.0,
          "log": True},
         {"key": "strategy.rewards.credibility", "type": "float", "low": 0.3, "high": 1.0},
         {"key": "strategy.fast_response.capacity", "type": "int", "low": 1, "high": 50},
