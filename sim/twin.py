@@ -8,6 +8,7 @@ effect, consumer by consumer (:mod:`sim.value`).
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from typing import Any
 
@@ -20,25 +21,33 @@ from sim.value import first_purchases, incremental, run_value
 #: twins kept in memory, most recent last: runs of several plans on one world and seed (a
 #: sweep job's process, the dashboard, an optimiser's trials) share one twin
 TWINS_KEPT = 8
-_twins: OrderedDict[tuple, tuple] = OrderedDict()
+_twins: OrderedDict[tuple, tuple[list[dict], list[tuple]]] = OrderedDict()
+
+
+def graph_fingerprint(graph: Any) -> str:
+    """A digest of a graph's ties and their strengths: graphs built anew from the same config
+    and seed (every run builds its own) have the same one."""
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (graph.indptr, graph.indices, graph.weights):
+        digest.update(np.ascontiguousarray(array).view(np.uint8))
+    return digest.hexdigest()
 
 
 def twin_of(model: WomModel, cfg: Any) -> tuple[list[dict], list[tuple]]:
     """The records and conversion log of the run ``model`` would be without strategies, for
     ``cfg.steps`` days: run once per world (graph, parameters, population, seed, length,
     engine) and remembered (:data:`TWINS_KEPT`)."""
-    key = (id(model.graph), repr(model.params), repr(cfg.population), int(cfg.seed),
-           int(cfg.steps), cfg.engine)
+    key = (graph_fingerprint(model.graph), repr(model.params), repr(cfg.population),
+           int(cfg.seed), int(cfg.steps), cfg.engine)
     if key in _twins:
         _twins.move_to_end(key)
-        return _twins[key][1]
+        return _twins[key]
     automatic = getattr(model.engine, "advisor", None) is not None
     threads = None if automatic else getattr(model.engine, "threads", 1)
     twin = WomModel(model.graph, model.params, cfg.population, seed=int(cfg.seed),
                     engine=cfg.engine, threads=threads)
     twin.run(int(cfg.steps))
-    # the graph is kept with the entry, so its id names no other graph while it is cached
-    _twins[key] = (model.graph, (twin.records, twin.conversions))
+    _twins[key] = (twin.records, twin.conversions)
     while len(_twins) > TWINS_KEPT:
         _twins.popitem(last=False)
     return twin.records, twin.conversions

@@ -136,3 +136,23 @@ def test_plans_on_one_world_share_one_twin(monkeypatch):
     first, _ = sim.twin.value_figures(model, plain, 1000.0)
     again, _ = sim.twin.value_figures(model, plain, 1000.0)
     assert first == again and built == [0]
+
+
+def test_runs_that_build_the_same_graph_share_the_twin(monkeypatch):
+    import sim.twin
+
+    built = []
+    real = sim.twin.WomModel
+
+    def counting(*args, **kwargs):
+        built.append(kwargs.get("seed"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sim.twin, "WomModel", counting)
+    sim.twin._twins.clear()
+    world = ("graph.n=200", "steps=20", "model.initial_aware=0.3", "budget=1000")
+    kol = run(make_config(*world, "strategy=kol")).metrics
+    ads = run(make_config(*world, "strategy=ads")).metrics
+    other_seed = run(make_config(*world, "strategy=ads", "seed=1")).metrics
+    assert built == [0, 1]
+    assert kol["baseline_npv"] == ads["baseline_npv"] != other_seed["baseline_npv"]
