@@ -32,7 +32,10 @@ def test_default_run_writes_all_outputs(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert METRIC_KEYS <= metrics.keys()
     assert metrics["seed"] == 3 and metrics["steps"] == 40 and metrics["n"] == 400
-    assert metrics["threads"] == numba.config.NUMBA_NUM_THREADS  # a single run: every core
+    assert "threads" not in metrics and "git_commit" not in metrics  # machine facts apart:
+    info = json.loads((out / "run_info.json").read_text())
+    assert 1 <= info["threads"] <= numba.config.NUMBA_NUM_THREADS  # a single run: idle cores
+    assert {"git_commit", "seconds", "host", "python", "numba"} <= info.keys()
     ts = pd.read_csv(out / "timeseries.csv")
     assert list(ts.columns) == list(TIMESERIES_COLUMNS) and len(ts) == 41
     assert (out / "timeseries.png").stat().st_size > 10_000
@@ -41,14 +44,21 @@ def test_default_run_writes_all_outputs(tmp_path):
     assert not list(out.glob(".*.json")), "no temporary files left behind"
 
 
-def test_same_config_and_seed_give_identical_metrics_file(tmp_path):
+def test_same_config_and_seed_give_identical_metrics_file_on_any_machine(tmp_path):
+    """metrics.json depends on config and seed only: not on threads, nor on being a sweep's
+    job (the machine's facts are in run_info.json)."""
+    args = ("graph=ws", "graph.n=300", "steps=30", "seed=7", "output.plot=false")
     texts = []
-    for name in ("a", "b"):
-        proc = womsim("graph=ws", "graph.n=300", "steps=30", "seed=7", "output.plot=false",
-                      f"hydra.run.dir={tmp_path / name}", cwd=tmp_path)
+    for threads in (1, 2):
+        out = tmp_path / f"threads{threads}"
+        proc = womsim(*args, f"threads={threads}", f"hydra.run.dir={out}", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
-        texts.append((tmp_path / name / "metrics.json").read_text())
-    assert texts[0] == texts[1]
+        texts.append((out / "metrics.json").read_bytes())
+        assert json.loads((out / "run_info.json").read_text())["threads"] == threads
+    proc = womsim("-m", *args, f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    texts += [p.read_bytes() for p in (tmp_path / "sweep").glob("*/metrics.json")]
+    assert len(texts) == 3 and texts[0] == texts[1] == texts[2]
 
 
 def test_every_generated_graph_kind_runs(tmp_path):
@@ -84,19 +94,79 @@ def test_bad_value_gives_one_line_error_and_no_outputs(tmp_path, args, needle):
     assert not (out / "metrics.json").exists()
 
 
-def test_malformed_edge_list_names_the_line(tmp_path):
+def test_malformed_edge_list_names_the_line_and_leaves_no_directory(tmp_path):
     edges = tmp_path / "edges.csv"
     edges.write_text("source,target\n1,2\n2,3\n4\n")
-    proc = womsim("graph=file", f"graph.path={edges}", f"hydra.run.dir={tmp_path / 'o'}",
-                  cwd=tmp_path)
+    out = tmp_path / "new" / "o"  # found only once Hydra made the directory and its files
+    proc = womsim("graph=file", f"graph.path={edges}", f"hydra.run.dir={out}", cwd=tmp_path)
     assert proc.returncode == 2
-    assert "line 4" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "line 4" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "new").exists()
 
 
-def test_misspelt_key_fails_at_composition_without_traceback(tmp_path):
+def test_a_refused_run_puts_an_existing_directory_back_as_it_was(tmp_path):
+    from sim.io import RunDirState
+
+    run = tmp_path / "run"
+    (run / ".hydra").mkdir(parents=True)
+    (run / ".hydra" / "config.yaml").write_text("old: config\n")
+    (run / "cli.log").write_text("old log\n")
+    (run / "metrics.json").write_text("{}")
+    state = RunDirState.capture(run)
+    (run / ".hydra" / "config.yaml").write_text("refused: config\n")  # what Hydra writes
+    (run / ".hydra" / "overrides.yaml").write_text("- x=1\n")
+    with open(run / "cli.log", "a") as log:
+        log.write("refused run\n")
+    state.restore()
+    assert (run / ".hydra" / "config.yaml").read_text() == "old: config\n"
+    assert not (run / ".hydra" / "overrides.yaml").exists()
+    assert (run / "cli.log").read_text() == "old log\n" and (run / "metrics.json").exists()
+
+    fresh = tmp_path / "a" / "b" / "run"
+    state = RunDirState.capture(fresh)
+    (fresh / ".hydra").mkdir(parents=True)
+    (fresh / "cli.log").write_text("")
+    state.restore()
+    assert not (tmp_path / "a").exists()
+
+
+def test_progress_shows_a_line_every_few_seconds_or_a_bar_on_a_terminal(monkeypatch):
+    import io
+
+    from sim import run as run_module
+
+    clock = iter(float(t) for t in range(100))
+    monkeypatch.setattr(run_module.time, "perf_counter", lambda: next(clock))
+    stream = io.StringIO()
+    progress = run_module.Progress(100, label="seed=1", every=5.0, stream=stream)
+    for day in range(1, 41):
+        progress(day)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 8 and lines[0].startswith("  seed=1: day 5/100 (5%), 5s, about")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    clock = iter(float(t) for t in range(100))
+    bar = run_module.Progress(10, stream=Terminal(), after=1.0)
+    for day in range(1, 11):
+        bar(day)
+    text = bar.stream.getvalue()
+    assert text.startswith("\r  [") and "day 10/10 (100%)" in text and text.endswith("\n")
+    quiet = run_module.Progress(10, stream=io.StringIO(), every=1e9)
+    for day in range(1, 11):
+        quiet(day)
+    assert quiet.stream.getvalue() == ""  # a short run shows nothing
+
+
+def test_misspelt_key_fails_with_the_key_it_meant(tmp_path):
     proc = womsim("graph.nn=5", cwd=tmp_path)
-    assert proc.returncode != 0
-    assert "graph.nn" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr == ("womsim: error: graph.nn=5 is invalid: no such key in graph "
+                           "(did you mean graph.n?)\n")
+    assert not (tmp_path / "results").exists()
 
 
 def test_module_and_console_script_are_the_same_app():
