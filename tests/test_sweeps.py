@@ -1,12 +1,29 @@
-"""Sweeps: job directory names, parallel runs, resume, and failures that do not stop the rest."""
+"""Sweeps: job directory names, parallel runs, resume, failures that do not stop the rest (even a
+killed process), locks, and the report's count of jobs."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 
-from sim.jobs import job_dirname
+from sim.io import atomic_write_text, remove_temp_files
+from sim.jobs import (
+    COMPLETE,
+    LOCK_NAME,
+    UNFINISHED,
+    JobLock,
+    job_dirname,
+    job_state,
+    lock_job,
+    read_lock,
+)
+from sim.report.collect import collect
 
 
 def womsim(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -29,31 +46,102 @@ def test_sweep_records_failures_resumes_and_redoes_broken_jobs(tmp_path):
     args = ("-m", "seed=0,1", "model.quality=0.7,1.5", "graph.n=200", "steps=15",
             "output.plot=false", "output.summary=false", f"hydra.sweep.dir={sweep}")
     first = womsim(*args, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr  # a job failed: the sweep says so
     good = sorted(p.parent.name for p in sweep.glob("*/metrics.json"))
     bad = sorted(p.parent.name for p in sweep.glob("*/error.json"))
     rest = "graph.n=200,steps=15,output.plot=False,output.summary=False"
     assert good == [f"model.quality=0.7,{rest},seed=0", f"model.quality=0.7,{rest},seed=1"]
     assert bad == [f"model.quality=1.5,{rest},seed=0", f"model.quality=1.5,{rest},seed=1"]
     for name in good:  # sweep jobs already run side by side: one thread each
-        assert json.loads((sweep / name / "metrics.json").read_text())["threads"] == 1
+        assert json.loads((sweep / name / "run_info.json").read_text())["threads"] == 1
     error = json.loads((sweep / bad[0] / "error.json").read_text())
     assert error["type"] == "ConfigError" and "model.quality=1.5" in error["error"]
     assert "FAILED" in first.stderr and "[womsim 4/4]" in first.stdout + first.stderr
+    assert first.stderr.strip().splitlines()[-1] == (
+        f"womsim: 2 done, 0 skipped, 2 failed (see {sweep / bad[0] / 'error.json'} and 1 more)")
+    assert not list(sweep.glob(".womsim-sweep-*")) and not list(sweep.glob("*/.womsim.lock"))
 
-    # a job that crashed half-way (no metrics.json) is redone; complete ones are skipped
-    broken = sweep / good[1]
-    (broken / "metrics.json").unlink()
+    # a job that crashed half-way (no metrics.json) or lost a file is redone, and the report
+    # counts it as resume does; complete ones are skipped, each with its own count
+    (sweep / good[1] / "metrics.json").unlink()
+    (sweep / bad[0] / "error.json").unlink()
+    collected = collect(sweep, write=False)
+    assert len(collected.runs) == 1 and [f["job"] for f in collected.failed] == [bad[1]]
+    assert collected.missing == [bad[0], good[1]] and collected.expected == 4
+    assert collected.status == "1 of 4 jobs finished, 1 failed, 2 missing"
     kept = (sweep / good[0] / "metrics.json").stat().st_mtime_ns
     second = womsim(*args, cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
-    assert second.stdout.count("skipped, already complete") == 1
-    assert (broken / "metrics.json").exists()
+    assert second.returncode == 1, second.stderr
+    out = second.stdout + second.stderr
+    assert out.count("skipped, already complete") == 1
+    assert sorted(re.findall(r"\[womsim (\d)/4\]", out)) == ["1", "2", "3", "4"]  # one each
+    assert (sweep / good[1] / "metrics.json").exists()
     assert (sweep / good[0] / "metrics.json").stat().st_mtime_ns == kept
+    assert "womsim: 1 done, 1 skipped, 2 failed" in second.stderr
 
     # a changed config in the same directory is not mistaken for complete
     third = womsim(*args[:-1], "model.attention=0.4", f"hydra.sweep.dir={sweep}", cwd=tmp_path)
     assert "skipped" not in third.stdout
+
+
+def test_a_killed_job_is_recorded_and_the_others_finish(tmp_path):
+    """A job whose process is killed (as the kernel's out-of-memory killer does) fails alone:
+    the test kills the process named in the job's lock file, as the kernel would."""
+    sweep = tmp_path / "sweep"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "-m", "seed=0,1", "steps=10,4000", "graph.n=300",
+         "output.plot=false", "output.summary=false", f"hydra.sweep.dir={sweep}"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    victim = "steps=4000,graph.n=300,output.plot=False,output.summary=False,seed=1"
+    lock = sweep / victim / LOCK_NAME
+    deadline = time.monotonic() + 240
+    while (record := read_lock(lock)) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert record is not None, proc.communicate()
+    os.kill(record["pid"], signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and "TerminatedWorkerError" not in err
+    assert len(list(sweep.glob("*/metrics.json"))) == 3
+    error = json.loads((sweep / victim / "error.json").read_text())
+    assert error["type"] == "JobKilled" and "signal 9 (SIGKILL)" in error["error"]
+    assert not lock.exists() and not list((sweep / victim).glob(".*.tmp-*"))
+    assert err.strip().splitlines()[-1].startswith("womsim: 3 done, 0 skipped, 1 failed (see ")
+
+
+def test_job_locks_keep_a_job_to_one_process_and_dead_ones_are_taken_over(tmp_path):
+    mine = lock_job(tmp_path)
+    assert isinstance(mine, JobLock) and mine.pid == os.getpid()
+    assert lock_job(tmp_path) == read_lock(tmp_path / LOCK_NAME)  # held: who holds it
+    mine.release()
+    assert not (tmp_path / LOCK_NAME).exists()
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": dead.pid, "host": socket.gethostname()}))
+    taken = lock_job(tmp_path)
+    assert isinstance(taken, JobLock) and read_lock(tmp_path / LOCK_NAME)["pid"] == os.getpid()
+    taken.release()
+    (tmp_path / LOCK_NAME).write_text(json.dumps({"pid": 1, "host": "another-machine"}))
+    assert not isinstance(lock_job(tmp_path), JobLock)  # cannot be checked from here: kept
+
+
+def test_temporary_files_of_a_killed_write_are_removed(tmp_path):
+    atomic_write_text(tmp_path / "metrics.json", "{}")
+    left = tmp_path / ".timeseries.png.tmp-k3j2h1g0.png"  # what a killed savefig leaves
+    left.write_bytes(b"partial")
+    (tmp_path / ".hidden").write_text("not ours")
+    assert remove_temp_files(tmp_path) == [left]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".hidden", "metrics.json"]
+
+
+def test_a_job_without_its_time_series_is_unfinished_for_resume_and_report(tmp_path):
+    job = tmp_path / "job"
+    job.mkdir()
+    (job / "metrics.json").write_text(json.dumps({"config_hash": "x"}))
+    assert job_state(job) == UNFINISHED  # no timeseries.csv
+    (job / "timeseries.csv").write_text("step\n0\n")
+    assert job_state(job) == COMPLETE  # no saved config: the files decide
 
 
 def test_sweeps_run_in_parallel_by_default(tmp_path):

@@ -2,7 +2,9 @@
 
 Writes report.html (self-contained), report.md, summary.csv, figures/, runs.parquet and
 timeseries.parquet into the sweep directory (or ``--out``). Bad input (no such directory, no
-finished run, unknown baseline, unknown format) ends with a one-line error and exit status 2.
+finished run, unknown baseline, unknown format) ends with a one-line error and exit status 2. A
+sweep some of whose jobs never ran or never finished gets a warning line that counts the jobs
+finished, failed and missing (the report lists them under "Failed jobs").
 """
 
 from __future__ import annotations
@@ -43,11 +45,17 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; returns the exit status (0 done, 2 bad input, 1 cannot write)."""
     args = parser().parse_args(argv)
     from sim.report.build import build_report, print_progress
-    from sim.report.collect import ReportError
+    from sim.report.collect import ReportError, sweep_status
 
     try:
         html = build_report(args.sweep_dir, out=args.out, baseline=args.baseline,
                             formats=args.formats.split(","), progress=print_progress)
+        status, missing = sweep_status(args.sweep_dir)
+        if missing:
+            shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more"
+                                               if len(missing) > 3 else "")
+            print(f"{PROG}: warning: {status} (missing: {shown}; running the sweep again "
+                  "runs them)", file=sys.stderr)
     except ReportError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2

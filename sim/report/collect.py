@@ -1,8 +1,11 @@
 """Read a sweep directory's result files into tables (runs, time series, conversions, failures).
 
 A sweep directory (``womsim -m ...``) holds Hydra's ``multirun.yaml`` and one sub-directory per
-job. A finished job has ``metrics.json`` (plus ``timeseries.csv``, ``conversions.csv`` and
-``.hydra/``); a failed one has ``error.json`` instead; an unfinished one has neither. This module
+job. A finished job has ``metrics.json`` (plus ``timeseries.csv``, ``conversions.csv``,
+``run_info.json`` and ``.hydra/``); a failed one has ``error.json``; any other is unfinished.
+Whether a job is finished is decided exactly as resuming the sweep decides it
+(:func:`sim.jobs.job_state`), and the jobs the sweep should have come from its multirun.yaml
+(:func:`sim.jobs.expected_jobs`), so that jobs never started are counted as missing. This module
 only reads those files: it never imports the model or runs a simulation. What a job's overrides
 say (its condition, its parameters) is :mod:`sim.report.conditions`.
 """
@@ -19,6 +22,7 @@ import yaml
 
 from sim.catalog import SOURCES
 from sim.io import atomic_write
+from sim.jobs import COMPLETE, FAILED, expected_jobs, job_state
 from sim.report.conditions import condition_label, short_labels, typed_overrides
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -52,7 +56,12 @@ class Collected:
     params : list of str
         Swept parameters: override keys (other than seed) whose values differ between runs.
     unfinished : list of str
-        Job directories with neither metrics.json nor error.json.
+        Jobs neither finished nor failed: job directories without complete results (resume
+        runs them again), then the sweep's jobs that have no directory at all.
+    missing : list of str
+        The jobs of the sweep (its multirun.yaml) that are neither finished nor failed.
+    expected : int or None
+        How many jobs the sweep has (None when multirun.yaml cannot tell).
     shared_config : dict
         The part of the jobs' ``.hydra/config.yaml`` that is the same in every finished job.
     varying_config : list of str
@@ -68,9 +77,16 @@ class Collected:
     failed: list[dict] = field(default_factory=list)
     params: list[str] = field(default_factory=list)
     unfinished: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    expected: int | None = None
     shared_config: dict = field(default_factory=dict)
     varying_config: list[str] = field(default_factory=list)
     command: str | None = None
+
+    @property
+    def status(self) -> str:
+        """The sweep's jobs in a few words: ``4 of 12 jobs finished, 2 failed, 6 missing``."""
+        return jobs_status(len(self.runs), len(self.failed), len(self.missing), self.expected)
 
     @property
     def conditions(self) -> list[str]:
@@ -134,19 +150,45 @@ def collect(sweep_dir: str | Path, *, out: str | Path | None = None,
     if not sweep_dir.is_dir():
         raise ReportError(f"not a directory: {sweep_dir}")
     finished, failed, unfinished = _scan_jobs(sweep_dir)
+    expected = expected_jobs(sweep_dir)
+    missing = _missing(expected, finished, failed)
+    unfinished += [job for job in missing if job not in unfinished]
     if not finished:
-        detail = f" ({len(failed)} failed)" if failed else ""
-        raise ReportError(f"no finished runs (metrics.json) under {sweep_dir}{detail}")
+        status = jobs_status(0, len(failed), len(missing), len(expected) if expected else None)
+        raise ReportError(f"no finished runs (metrics.json) under {sweep_dir} ({status})")
     runs, params = _runs_frame(finished)
     shared, varying = shared_config([job["dir"] for job in finished])
     collected = Collected(
         sweep_dir=sweep_dir, runs=runs, timeseries=_timeseries_frame(finished),
         conversions=_conversions_frame(finished), failed=failed, params=params,
-        unfinished=unfinished, shared_config=shared, varying_config=varying,
-        command=sweep_command(sweep_dir))
+        unfinished=unfinished, missing=missing,
+        expected=len(expected) if expected is not None else None, shared_config=shared,
+        varying_config=varying, command=sweep_command(sweep_dir))
     if write:
         write_tables(collected, out if out is not None else sweep_dir)
     return collected
+
+
+def sweep_status(sweep_dir: str | Path) -> tuple[str, list[str]]:
+    """The jobs of a sweep directory in a few words (:func:`jobs_status`) and the missing
+    jobs' names, from the files that mark each job's state (no results read)."""
+    sweep_dir = Path(sweep_dir)
+    states = {job.name: job_state(job) for job in _job_dirs(sweep_dir)}
+    finished = [name for name, state in states.items() if state == COMPLETE]
+    failed = [name for name, state in states.items() if state == FAILED]
+    expected = expected_jobs(sweep_dir)
+    missing = [job for job in expected or [] if states.get(job) not in (COMPLETE, FAILED)]
+    return jobs_status(len(finished), len(failed), len(missing),
+                       len(expected) if expected is not None else None), missing
+
+
+def jobs_status(finished: int, failed: int, missing: int, expected: int | None) -> str:
+    """``4 of 12 jobs finished, 2 failed, 6 missing`` (``4 jobs finished, ...`` when the
+    number of jobs is unknown)."""
+    count = expected if expected is not None else finished
+    total = f" of {expected}" if expected is not None else ""
+    return (f"{finished}{total} {'job' if count == 1 else 'jobs'} finished, {failed} failed, "
+            f"{missing} missing")
 
 
 def collect_runs(sweep_dir: str | Path) -> pd.DataFrame:
@@ -211,21 +253,29 @@ def resolve_baseline(conditions: list[str], baseline: str | None = None) -> str:
 
 # --- reading jobs -----------------------------------------------------------------------------
 
+def _job_dirs(sweep_dir: Path) -> list[Path]:
+    """The sweep's job directories: sub-directories with Hydra's record or a result."""
+    if not sweep_dir.is_dir():
+        return []
+    return sorted(p for p in sweep_dir.iterdir() if p.is_dir() and any(
+        (p / name).exists() for name in (".hydra", "metrics.json", "error.json")))
+
+
 def _scan_jobs(sweep_dir: Path) -> tuple[list[dict], list[dict], list[str]]:
-    """Finished jobs (dicts with dir, job, job_num, overrides, condition, metrics), failed jobs
-    and unfinished job names, in job number order."""
+    """Finished jobs (dicts with dir, job, job_num, overrides, condition, metrics with the
+    entries of run_info.json), failed jobs and unfinished job names, in job number order.
+    Finished means what resume means (:func:`sim.jobs.job_state`)."""
     finished, failed, unfinished = [], [], []
-    for job_dir in sorted(p for p in sweep_dir.iterdir() if p.is_dir()):
-        has_metrics = (job_dir / "metrics.json").exists()
-        has_error = (job_dir / "error.json").exists()
-        if not (has_metrics or has_error):
-            if (job_dir / ".hydra").is_dir():
-                unfinished.append(job_dir.name)
+    for job_dir in _job_dirs(sweep_dir):
+        state = job_state(job_dir)
+        if state not in (COMPLETE, FAILED):
+            unfinished.append(job_dir.name)
             continue
         job = _job_record(job_dir)
-        if has_metrics:
+        if state == COMPLETE:
             try:
-                job["metrics"] = json.loads((job_dir / "metrics.json").read_text())
+                job["metrics"] = {**_run_info(job_dir),
+                                  **json.loads((job_dir / "metrics.json").read_text())}
                 finished.append(job)
                 continue
             except (OSError, ValueError) as err:
@@ -234,6 +284,20 @@ def _scan_jobs(sweep_dir: Path) -> tuple[list[dict], list[dict], list[str]]:
         failed.append(_failure(job_dir, job))
     key = _job_order
     return sorted(finished, key=key), sorted(failed, key=key), unfinished
+
+
+def _run_info(job_dir: Path) -> dict:
+    """A job's run_info.json (threads, git commit, host, versions...), or {}."""
+    try:
+        info = json.loads((job_dir / "run_info.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _missing(expected: list[str] | None, finished: list[dict], failed: list[dict]) -> list[str]:
+    ended = {job["job"] for job in (*finished, *failed)}
+    return [job for job in expected or [] if job not in ended]
 
 
 def _job_order(job: dict) -> tuple[int, str]:
