@@ -139,12 +139,15 @@ class Progress:
         self.start = time.perf_counter()
         self.due = self.start + (after if self.bar else every)
         self.shown = False
+        self.first: tuple[int, float] | None = None
 
     def __call__(self, t: int) -> None:
         """Called after day ``t``."""
         if not self.enabled:
             return
         now = time.perf_counter()
+        if self.first is None:  # the rate is measured from the first day on (not compiling)
+            self.first = (t, now)
         if now < self.due and not (t >= self.total and self.shown):
             return
         self.due = now + (0.2 if self.bar else self.every)
@@ -155,7 +158,11 @@ class Progress:
     def text(self, t: int, elapsed: float) -> str:
         """The bar (``\\r`` first, a newline at the end of the run) or one line."""
         done = min(t / self.total, 1.0) if self.total else 1.0
-        left = f", about {_duration(elapsed * (1 - done) / done)} left" if 0 < done < 1 else ""
+        left = ""
+        if self.first is not None and self.first[0] < t < self.total:
+            day0, time0 = self.first
+            rate = (self.start + elapsed - time0) / (t - day0)  # seconds per day
+            left = f", about {_duration(rate * (self.total - t))} left"
         where = f"day {t}/{self.total} ({done:.0%}), {_duration(elapsed)}{left}"
         if self.bar:
             filled = round(30 * done)
