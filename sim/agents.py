@@ -116,7 +116,8 @@ class Consumer(mesa.Agent):
             u = self._draw("media")
             if u < p.media_awareness:
                 via = VIA_MEDIA
-            elif u < p.media_awareness + self.model.levers.extra_awareness:
+            elif u < p.media_awareness + (self.model.levers.extra_awareness
+                                          * self.model.levers.awareness_factor[self.index]):
                 via = VIA_ADS
         self._pending["media"] = via
 

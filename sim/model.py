@@ -14,6 +14,7 @@ from sim.metrics import snapshot
 from sim.population import SOURCE_CODES, VIA_MEDIA, State, Traits
 from sim.rules import wom
 from sim.rules.draws import DayDraws, DrawSource
+from sim.rules.fatigue import Fatigue
 from sim.rules.levers import Levers
 from sim.rules.wom import Day
 from sim.strategies import Strategy
@@ -46,12 +47,13 @@ class WomModel(DailyModel):
     -----
     :meth:`step` runs one day, in this order:
 
-    1. brand actions: strategies set today's levers, then (paid and) mass media make consumers
-       aware;
+    1. brand actions: strategies set today's levers (over-marketing fatigue, when on, weakens
+       paid pushes on tired consumers), then (paid and) mass media make consumers aware;
     2. experience: customers use the product, may complain; strategies react to complaints;
     3. talk: promoters and detractors post, neighbours read and update attitude; strategies
        react to posts;
-    4. adoption: aware consumers buy; strategies react to purchases;
+    4. adoption: aware consumers buy; strategies react to purchases; over-marketing fatigue
+       (when on): the day's brand exposures beyond irritation lower attitude and loyalty;
     5. loyalty: customers' loyalty moves, low loyalty churns;
     6. forgetting: attitudes decay toward neutral.
 
@@ -75,6 +77,7 @@ class WomModel(DailyModel):
         self.day: Day | None = None
         self._draws: DayDraws | None = None
         self.levers = Levers.neutral(graph.n)
+        self.fatigue = Fatigue(getattr(params, "fatigue", None), graph.n)
         self._draw_source = DrawSource(streams, graph.n)
         self.engine: Engine = ENGINES[engine](self, threads)
         self.conversions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -102,16 +105,20 @@ class WomModel(DailyModel):
         engine.start_day(self)
         for strategy in self.strategies:
             strategy.brand_actions(self)
+        self.fatigue.after_brand_actions(self.levers, self.graph)
         engine.brand_and_experience(self)
         for strategy in self.strategies:
             strategy.after_experience(self)
         engine.talk(self)
+        self.fatigue.after_talk(self.day.posted, self.day.posters, self.levers, self.graph,
+                                self.params.attention)
         for strategy in self.strategies:
             strategy.after_talk(self)
         engine.adoption(self)
         self.log_conversions(self.day.buyers)
         for strategy in self.strategies:
             strategy.after_adoption(self)
+        self.fatigue.end_of_day(self.state, self.levers)
         self.records.append(snapshot(self, engine.loyalty_and_forgetting(self)))
 
     @property

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sim.graphs.base import Graph
     from sim.population import State, Traits
     from sim.rules.draws import DayDraws, DrawSource
+    from sim.rules.fatigue import Fatigue
     from sim.rules.levers import Levers
     from sim.rules.wom import Day
 
@@ -64,6 +65,12 @@ class World(Protocol):
         Every purchase so far, one entry per day and kind of conversion.
     strategies : sequence of Spender
         The brand's strategies, in registry order.
+    fatigue : Fatigue
+        Over-marketing fatigue (:class:`~sim.rules.fatigue.Fatigue`): a strategy counts its
+        exposures there (``expose``) and scales its effect by their ``efficacy`` (``boost``);
+        it does nothing when off.
+    records : list of dict
+        The time series so far, one row per day from day 0 (yesterday's is the last).
     """
 
     t: int
@@ -75,6 +82,8 @@ class World(Protocol):
     day: Day | None
     conversions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]
     strategies: Sequence[Spender]
+    fatigue: Fatigue
+    records: list[dict]
 
     @property
     def draws(self) -> DayDraws:

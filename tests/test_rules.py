@@ -351,3 +351,27 @@ def test_bernoulli_positions_have_the_right_distribution():
     g = star_graph(5)
     entries = successful_entries(rng, g.indptr, np.array([0, 3]), 1.0)
     assert entries.tolist() == list(range(g.indptr[0], g.indptr[1])) + [g.indptr[3]]
+
+
+def test_fatigue_weakens_further_exposures_then_annoys():
+    from sim.config.mechanisms import FatigueConfig
+    from sim.rules.fatigue import Fatigue
+
+    cfg = FatigueConfig(enabled=True, decay=0.5, saturation=2.0, irritation=3.0, annoyance=0.1)
+    fatigue, s, levers = Fatigue(cfg, 3), State.empty(3), Levers.neutral(3)
+    s.aware[:] = [True, True, False]
+    s.attitude[:] = [0.5, -0.95, 0.0]
+    assert np.allclose(fatigue.efficacy(), 1.0)
+    fatigue.expose(np.array([0, 1, 1, 2]), 2.0)  # today's exposures: 2, 4, 2
+    fatigue.end_of_day(s, levers)
+    # beyond irritation 3: min(x, max(0, F + x - 3)) = 0, 1, 0
+    assert s.attitude.tolist() == pytest.approx([0.5, -1.0, 0.0])  # -0.95 - 0.1, floored at -1
+    assert levers.loyalty_bonus.tolist() == pytest.approx([0.0, -0.1, 0.0])
+    assert fatigue.stock.tolist() == pytest.approx([1.0, 2.0, 1.0])  # (F + x) (1 - decay)
+    assert fatigue.efficacy().tolist() == pytest.approx([2 / 3, 0.5, 2 / 3])  # 1 / (1 + F / 2)
+    assert fatigue.boost(np.array([1]), 3.0).tolist() == pytest.approx([2.0])  # 1 + (3 - 1) e
+    assert fatigue.irritated == 1 and fatigue.exposures == pytest.approx(8.0)
+    off = Fatigue(FatigueConfig(), 3)
+    off.expose(np.array([0]), 100.0)
+    off.end_of_day(s, levers)
+    assert off.efficacy() == 1.0 and off.boost(None, 3.0) == 3.0 and off.stock.size == 0

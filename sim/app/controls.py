@@ -127,6 +127,7 @@ WORLD_CONTROLS: dict[str, Control] = {
 SCENARIO_CONTROLS: dict[str, Control] = {
     "quality": Control("Product quality", "float", 0.0, 1.0),
     "negativity_bias": Control("Negativity bias", "float", 1.0, 100.0),
+    "fatigue": Control("Over-marketing fatigue", "choice", choices=("off", "on")),
     "strategies": Control("Strategies", "multi", choices=STRATEGY_NAMES),
     "kol_k": Control("KOL count", "int", 0, 100_000),
     "kol_selector": Control("KOL selector", "choice", choices=KOL_SELECTORS),
@@ -172,6 +173,7 @@ class Scenario:
 
     quality: float = WomModelConfig.quality
     negativity_bias: float = WomModelConfig.negativity_bias
+    fatigue: str = "off"
     strategies: tuple[str, ...] = ()
     kol_k: int = KolConfig.k
     kol_selector: str = KolConfig.selector

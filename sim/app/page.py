@@ -105,6 +105,8 @@ def ScenarioControls(which: str, scenario: Scenario,
                                 "label": f"Negativity bias {s.negativity_bias:.1f}",
                                 "value": s.negativity_bias, "min": 1.0, "max": 5.0,
                                 "step": 0.1},
+            "fatigue": {"type": "Select", "label": "Over-marketing fatigue", "value": s.fatigue,
+                        "values": ["off", "on"]},
         }, on_change=on_change)
         solara.Text("Strategies", style={"font-size": "0.85rem", "color": "#555"})
         solara.ToggleButtonsMultiple(

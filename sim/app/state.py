@@ -75,6 +75,8 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
     out = [f"graph={world.graph}", f"graph.n={world.n}", f"seed={world.seed}",
            f"steps={world.steps}", f"model.quality={_fmt(s.quality)}",
            f"model.negativity_bias={_fmt(s.negativity_bias)}"]
+    if s.fatigue == "on":  # the model's optional mechanisms: written only when on
+        out.append("model.fatigue.enabled=true")
     if not s.strategies:
         out.append("strategy=none")
     elif len(s.strategies) == 1:

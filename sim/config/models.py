@@ -3,13 +3,14 @@ with their value checks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from omegaconf import MISSING
 
 from sim.config.checks import Checker
 from sim.config.graphs import graph_size
+from sim.config.mechanisms import FatigueConfig, validate_mechanisms
 
 
 @dataclass
@@ -56,6 +57,8 @@ class WomModelConfig(ModelConfig):
     churn_rate: float = 0.2
     # (6) forgetting
     attitude_decay: float = 0.01
+    # optional mechanisms, off unless set (sim/config/mechanisms.py)
+    fatigue: FatigueConfig = field(default_factory=FatigueConfig)
 
 
 @dataclass
@@ -150,6 +153,7 @@ def validate_wom(check: Checker) -> None:
     check.within("model.satisfaction_scale", 0.0, 1.0, lo_open=True)
     if check.cfg.model.promoter_threshold == 0:
         check.fail("model.promoter_threshold", 0.0, "a value in (0, 1]")
+    validate_mechanisms(check)
 
 
 def validate_preset(check: Checker) -> None:

@@ -120,9 +120,8 @@ def reset_levers(bounds, ones, zeros, post_source, organic):
 
 @_jit
 def _brand_range(lo, hi, aware, attitude, aware_via, last_news, media, key, t, media_awareness,
-                 extra_awareness, media_tone, ads_tone, newly):
+                 extra_awareness, awareness_factor, media_tone, ads_tone, newly):
     n_media = n_ads = 0
-    total = media_awareness + extra_awareness
     for i in range(np.uint64(lo), np.uint64(hi)):
         newly[i] = False
         if aware[i]:
@@ -132,7 +131,7 @@ def _brand_range(lo, hi, aware, attitude, aware_via, last_news, media, key, t, m
             attitude[i] = media_tone
             aware_via[i] = VIA_MEDIA
             n_media += 1
-        elif u < total:
+        elif u < media_awareness + extra_awareness * awareness_factor[i]:
             attitude[i] = ads_tone
             aware_via[i] = VIA_ADS
             n_ads += 1
@@ -153,11 +152,12 @@ def _brand_chunks(bounds, *args):
 
 
 def brand(bounds, aware, attitude, aware_via, last_news, media, key, t, media_awareness,
-          extra_awareness, media_tone, ads_tone, newly):
-    """Phase 1: unaware consumers become aware through media or ads; fills ``newly``.
+          extra_awareness, awareness_factor, media_tone, ads_tone, newly):
+    """Phase 1: unaware consumers become aware through media (``media < media_awareness``)
+    or ads (below ``media_awareness + extra_awareness * awareness_factor``); fills ``newly``.
     Returns (aware from media, aware from ads)."""
     args = (aware, attitude, aware_via, last_news, media, key, t, media_awareness,
-            extra_awareness, media_tone, ads_tone, newly)
+            extra_awareness, awareness_factor, media_tone, ads_tone, newly)
     if bounds.size == 2:
         return _brand_range(bounds[0], bounds[1], *args)
     return _brand_chunks(bounds, *args)

@@ -26,6 +26,9 @@ class Levers:
         thresholds is counted as reached by ads).
     ads_tone : float
         Attitude of consumers who become aware through ads today.
+    awareness_factor : float64 array, shape (n,)
+        Multiplies ``extra_awareness`` for each consumer (1 = unchanged; < 1 for consumers
+        tired of the brand's ads: over-marketing fatigue).
     talk_multiplier : float64 array, shape (n,)
         Multiplies each consumer's probability of posting today (1 = unchanged).
     message_credibility : float64 array, shape (n,)
@@ -48,6 +51,7 @@ class Levers:
 
     extra_awareness: float
     ads_tone: float
+    awareness_factor: np.ndarray
     talk_multiplier: np.ndarray
     message_credibility: np.ndarray
     post_persuasion: np.ndarray
@@ -56,7 +60,8 @@ class Levers:
     loyalty_bonus: np.ndarray
 
     #: the per-consumer multipliers, neutral at 1 (reset in this order)
-    ONES = ("talk_multiplier", "message_credibility", "post_persuasion", "purchase_multiplier")
+    ONES = ("awareness_factor", "talk_multiplier", "message_credibility", "post_persuasion",
+            "purchase_multiplier")
     #: the per-consumer additions, neutral at 0
     ZEROS = ("loyalty_bonus",)
 

@@ -118,8 +118,8 @@ def _brand_args(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig
                 day: Day) -> tuple:
     day.newly_aware_media = day.array("newly_aware_media", state.aware.size, bool)
     return (state.aware, state.attitude, state.aware_via, state.last_news, draws.media,
-            draws.keys[MEDIA], day.t, p.media_awareness, levers.extra_awareness, p.media_tone,
-            levers.ads_tone, day.newly_aware_media)
+            draws.keys[MEDIA], day.t, p.media_awareness, levers.extra_awareness,
+            levers.awareness_factor, p.media_tone, levers.ads_tone, day.newly_aware_media)
 
 
 def _experience_args(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
@@ -138,7 +138,7 @@ def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day:
           chunks: Chunks | None = None) -> None:
     """Phase 1: unaware consumers become aware through mass media (draw < media_awareness,
     attitude media_tone) or paid ads (media_awareness <= draw < media_awareness +
-    extra_awareness, attitude ads_tone) (kernel: :func:`kernels.brand`)."""
+    extra_awareness * awareness_factor, attitude ads_tone) (kernel: :func:`kernels.brand`)."""
     n_media, n_ads = kernels.brand(_chunks(chunks, state.aware.size).consumers,
                                    *_brand_args(state, draws, levers, p, day))
     day.counts["aware_from_media"] = n_media

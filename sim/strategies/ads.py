@@ -61,6 +61,7 @@ class AdsStrategy(Strategy):
         levers = model.levers
         levers.extra_awareness += -math.expm1(-cfg.effectiveness * impressions / model.graph.n)
         levers.ads_tone = cfg.tone
+        model.fatigue.expose_everyone(impressions / model.graph.n)  # over-marketing fatigue
 
     def report(self) -> dict:
         return {"ads_impressions": self.impressions}

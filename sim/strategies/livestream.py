@@ -125,7 +125,8 @@ class LivestreamStrategy(Strategy):
         offers = min(viewers.size, self.affordable(cfg.discount))
         self.offered = (viewers if offers == viewers.size
                         else np.sort(self.rng.permutation(viewers)[:int(offers)]))
-        model.levers.purchase_multiplier[self.offered] *= cfg.purchase_boost
+        model.levers.purchase_multiplier[self.offered] *= model.fatigue.boost(self.offered,
+                                                                              cfg.purchase_boost)
 
     def _watch(self, model: World, viewers: np.ndarray) -> None:
         """The viewers hear the host: aware, fresh news, pulled toward the host's stance."""
@@ -136,6 +137,8 @@ class LivestreamStrategy(Strategy):
         s.aware_via[new] = VIA_MEDIA if self.host == NOBODY else VIA_WOM
         s.aware[viewers] = True
         pull = model.traits.susceptibility[viewers] * -math.expm1(-p.persuasion * cfg.weight)
+        pull = pull * model.fatigue.efficacy(viewers)  # a tired viewer listens less
+        model.fatigue.expose(viewers)
         s.attitude[viewers] += pull * (target - s.attitude[viewers])
         s.last_news[viewers] = model.t
         s.persuader[viewers] = self.host

@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.config import Checker, StrategyConfig
 from sim.population import SOURCE_CODES
+from sim.rules.fatigue import NUDGE
 from sim.strategies import kernels
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
@@ -135,13 +136,18 @@ class RewardsStrategy(Strategy):
         self.running = should_run
         if not should_run:
             return
-        cfg, levers = self.cfg, model.levers
-        points = cfg.points_per_day > 0  # only points need the list of members
+        cfg, levers, fatigue = self.cfg, model.levers, model.fatigue
+        listed = cfg.points_per_day > 0 or fatigue.on  # only they need the list of members
         count = kernels.enroll(model.chunk_bounds, model.state.customer, self.paid,
                                cfg.cap_per_person, levers.talk_multiplier,
                                levers.message_credibility, levers.post_source, cfg.talk_boost,
-                               cfg.credibility, self._members if points else _NO_MEMBERS)
-        if points:
+                               cfg.credibility, self._members if listed else _NO_MEMBERS)
+        if fatigue.on and count and cfg.talk_boost > 0:  # a tired member's boost works less
+            members = self._members[:count]
+            tired = fatigue.boost(members, cfg.talk_boost) / cfg.talk_boost
+            levers.talk_multiplier[members] *= tired
+            fatigue.expose(members, NUDGE)
+        if cfg.points_per_day > 0:
             self._pay_points(model, self._members[:count].copy())
 
     def _pay_points(self, model: World, members: np.ndarray) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 
 from sim.config import Checker, StrategyConfig
 from sim.population import ORGANIC, SOURCE_CODES
+from sim.rules.fatigue import NUDGE
 from sim.strategies.base import EPS, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
@@ -111,7 +112,8 @@ class UgcStrategy(Strategy):
         cfg, levers = self.cfg, model.levers
         invited = np.flatnonzero(model.state.customer)
         self._invited = invited
-        levers.talk_multiplier[invited] *= cfg.talk_boost
+        levers.talk_multiplier[invited] *= model.fatigue.boost(invited, cfg.talk_boost)
+        model.fatigue.expose(invited, NUDGE)
         levers.post_persuasion[invited] *= cfg.content_quality
         levers.message_credibility[invited] *= cfg.credibility
         source = levers.post_source[invited]
