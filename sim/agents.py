@@ -140,7 +140,8 @@ class Consumer(mesa.Agent):
         satisfaction = 0.0
         complained = False
         if used:
-            felt = min(1.0, max(0.0, p.quality + p.quality_noise * self._draw("noise")))
+            shift = self.model.levers.quality_shift[self.index]  # a crisis, if any
+            felt = min(1.0, max(0.0, p.quality + p.quality_noise * self._draw("noise") - shift))
             satisfaction = min(1.0, max(-1.0, (felt - self.expectation) / p.satisfaction_scale))
             complained = (satisfaction <= -p.complaint_threshold
                           and self._draw("complain") < p.complaint_rate)

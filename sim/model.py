@@ -13,6 +13,7 @@ from sim.graphs import Graph
 from sim.metrics import snapshot
 from sim.population import SOURCE_CODES, VIA_MEDIA, State, Traits
 from sim.rules import wom
+from sim.rules.crisis import Crisis
 from sim.rules.draws import DayDraws, DrawSource
 from sim.rules.fatigue import Fatigue
 from sim.rules.levers import Levers
@@ -47,9 +48,11 @@ class WomModel(DailyModel):
     -----
     :meth:`step` runs one day, in this order:
 
-    1. brand actions: strategies set today's levers (over-marketing fatigue, when on, weakens
-       paid pushes on tired consumers), then (paid and) mass media make consumers aware;
-    2. experience: customers use the product, may complain; strategies react to complaints;
+    1. brand actions: a scheduled crisis (if any) hits its share of customers, strategies set
+       today's levers (over-marketing fatigue, when on, weakens paid pushes on tired
+       consumers), then (paid and) mass media make consumers aware;
+    2. experience: customers use the product (those hit by a crisis feel it worse), may
+       complain; strategies react to complaints;
     3. talk: promoters and detractors post, neighbours read and update attitude; strategies
        react to posts;
     4. adoption: aware consumers buy; strategies react to purchases; over-marketing fatigue
@@ -78,6 +81,8 @@ class WomModel(DailyModel):
         self._draws: DayDraws | None = None
         self.levers = Levers.neutral(graph.n)
         self.fatigue = Fatigue(getattr(params, "fatigue", None), graph.n)
+        self.crisis = Crisis(getattr(params, "crisis", None), graph.n,
+                             streams.get("dynamics.crisis"))
         self._draw_source = DrawSource(streams, graph.n)
         self.engine: Engine = ENGINES[engine](self, threads)
         self.conversions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
@@ -103,6 +108,7 @@ class WomModel(DailyModel):
         self.levers.reset(self.chunk_bounds)
         engine = self.engine
         engine.start_day(self)
+        self.crisis.brand_phase(self.t, self.state, self.levers)
         for strategy in self.strategies:
             strategy.brand_actions(self)
         self.fatigue.after_brand_actions(self.levers, self.graph)

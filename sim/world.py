@@ -14,7 +14,8 @@ What a component may change:
   customers outside the adoption phase), and the state writes a strategy's docstring declares
   (service recovery raises a complainer's attitude and loyalty; a stopped reward programme
   lowers deal seekers' loyalty; a live stream makes its viewers aware, gives them news, pulls
-  their attitude toward the host's stance and is the last persuasive message they heard).
+  their attitude toward the host's stance and is the last persuasive message they heard; a
+  crisis plan raises the attitude of the consumers it compensates).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from sim.graphs.base import Graph
     from sim.population import State, Traits
+    from sim.rules.crisis import Crisis
     from sim.rules.draws import DayDraws, DrawSource
     from sim.rules.fatigue import Fatigue
     from sim.rules.levers import Levers
@@ -71,6 +73,9 @@ class World(Protocol):
         it does nothing when off.
     records : list of dict
         The time series so far, one row per day from day 0 (yesterday's is the last).
+    crisis : Crisis
+        The run's scheduled crisis (:class:`~sim.rules.crisis.Crisis`; ``on`` False without
+        one): its days and the consumers hit.
     """
 
     t: int
@@ -84,6 +89,7 @@ class World(Protocol):
     strategies: Sequence[Spender]
     fatigue: Fatigue
     records: list[dict]
+    crisis: Crisis
 
     @property
     def draws(self) -> DayDraws:

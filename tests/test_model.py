@@ -182,6 +182,12 @@ PLAYBOOK = {
         "strategy.ugc.start=20", "strategy.livestream.start=10", "strategy.livestream.every=3",
         "strategy.livestream.events=10"),
         ("from_ads", "from_kol", "livestream_sales", "model.fatigue.irritated")),
+    "crisis and crisis plan": ((
+        "model.crisis.day=20", "model.crisis.duration=10", "strategy=[fast_response,crisis_plan]",
+        "strategy.crisis_plan.surge_capacity=5", "strategy.crisis_plan.compensation=50",
+        "strategy.crisis_plan.budget=5000", "budget=2000"),
+        ("crisis_hit", "crisis_answered", "crisis_recovered", "crisis_compensated",
+         "complaints_recovered")),
 }
 
 

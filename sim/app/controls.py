@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sim.config import GRAPH_SCHEMAS, WomModelConfig
 from sim.errors import UserError
 from sim.strategies.ads import AdsConfig
+from sim.strategies.crisis_plan import CrisisPlanConfig
 from sim.strategies.fast_response import FastResponseConfig
 from sim.strategies.kol import KOL_SELECTORS, KolConfig
 from sim.strategies.livestream import HOSTS, LivestreamConfig
@@ -25,7 +26,7 @@ from sim.strategies.ugc import UgcConfig
 #: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
 GRAPH_KINDS = tuple(kind for kind in GRAPH_SCHEMAS if kind != "file")
 #: strategies, in the order of ``strategy=[...]``
-STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc", "livestream")
+STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc", "livestream", "crisis_plan")
 #: the dashboard's size limits (the ``womsim`` command has none)
 MAX_CONSUMERS = 200_000
 MAX_COMPLETE = 3_000
@@ -128,6 +129,7 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "quality": Control("Product quality", "float", 0.0, 1.0),
     "negativity_bias": Control("Negativity bias", "float", 1.0, 100.0),
     "fatigue": Control("Over-marketing fatigue", "choice", choices=("off", "on")),
+    "crisis_day": Control("Crisis on day (0: none)", "int", 0, 3650),
     "strategies": Control("Strategies", "multi", choices=STRATEGY_NAMES),
     "kol_k": Control("KOL count", "int", 0, 100_000),
     "kol_selector": Control("KOL selector", "choice", choices=KOL_SELECTORS),
@@ -142,6 +144,8 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "ugc_prize": Control("Contest prize", "float", 0.0, 1e9),
     "live_host": Control("Live stream host", "choice", choices=HOSTS),
     "live_events": Control("Live streams", "int", 0, 3650),
+    "crisis_detection": Control("Crisis detected after (days)", "int", 0, 3650),
+    "crisis_capacity": Control("Crisis answers per day", "int", 0, 10_000_000),
     "budget": Control("Budget", "optional_float", 0.0, None),
 }
 
@@ -174,6 +178,7 @@ class Scenario:
     quality: float = WomModelConfig.quality
     negativity_bias: float = WomModelConfig.negativity_bias
     fatigue: str = "off"
+    crisis_day: int = 0
     strategies: tuple[str, ...] = ()
     kol_k: int = KolConfig.k
     kol_selector: str = KolConfig.selector
@@ -188,6 +193,8 @@ class Scenario:
     ugc_prize: float = UgcConfig.prize
     live_host: str = LivestreamConfig.host
     live_events: int = LivestreamConfig.events
+    crisis_detection: int = CrisisPlanConfig.detection_delay
+    crisis_capacity: int = CrisisPlanConfig.surge_capacity
     budget: float | None = None
 
     def __post_init__(self) -> None:

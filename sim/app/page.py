@@ -54,7 +54,8 @@ DEFAULT_B = Scenario(strategies=("kol",))
 SCENARIO_TITLES = {"a": "Scenario A — the plan now", "b": "Scenario B — what if"}
 LABELS = {"world": "Both scenarios", "a": "Scenario A", "b": "Scenario B"}
 STRATEGY_LABELS = {"kol": "KOLs", "rewards": "Rewards", "fast_response": "Fast response",
-                   "ads": "Ads", "ugc": "UGC contest", "livestream": "Live streams"}
+                   "ads": "Ads", "ugc": "UGC contest", "livestream": "Live streams",
+                   "crisis_plan": "Crisis plan"}
 SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 NETWORK_SAMPLE = 2000
 #: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
@@ -107,6 +108,9 @@ def ScenarioControls(which: str, scenario: Scenario,
                                 "step": 0.1},
             "fatigue": {"type": "Select", "label": "Over-marketing fatigue", "value": s.fatigue,
                         "values": ["off", "on"]},
+            "crisis_day": {"type": "SliderInt",
+                           "label": f"Crisis on day {s.crisis_day or 'none'}",
+                           "value": s.crisis_day, "min": 0, "max": 365, "step": 1},
         }, on_change=on_change)
         solara.Text("Strategies", style={"font-size": "0.85rem", "color": "#555"})
         solara.ToggleButtonsMultiple(
@@ -171,6 +175,17 @@ def ScenarioControls(which: str, scenario: Scenario,
                               "value": s.live_host, "values": list(HOSTS)},
                 "live_events": {"type": "SliderInt", "label": f"Live streams {s.live_events}",
                                 "value": s.live_events, "min": 0, "max": 26, "step": 1},
+            }, on_change=on_change)
+        if "crisis_plan" in s.strategies:
+            UserInputs({
+                "crisis_detection": {"type": "SliderInt",
+                                     "label": f"Crisis detected after {s.crisis_detection} days",
+                                     "value": s.crisis_detection, "min": 0, "max": 30,
+                                     "step": 1},
+                "crisis_capacity": {"type": "SliderInt",
+                                    "label": f"Crisis answers per day {s.crisis_capacity}",
+                                    "value": s.crisis_capacity, "min": 0, "max": 500,
+                                    "step": 10},
             }, on_change=on_change)
         solara.InputFloat("Budget (empty: no limit)", value=s.budget, optional=True,
                           on_value=lambda v: on_change("budget", v),

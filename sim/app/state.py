@@ -77,6 +77,8 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
            f"model.negativity_bias={_fmt(s.negativity_bias)}"]
     if s.fatigue == "on":  # the model's optional mechanisms: written only when on
         out.append("model.fatigue.enabled=true")
+    if s.crisis_day:
+        out.append(f"model.crisis.day={s.crisis_day}")
     if not s.strategies:
         out.append("strategy=none")
     elif len(s.strategies) == 1:
@@ -101,6 +103,9 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
     if "livestream" in s.strategies:
         out += [f"strategy.livestream.host={s.live_host}",
                 f"strategy.livestream.events={s.live_events}"]
+    if "crisis_plan" in s.strategies:
+        out += [f"strategy.crisis_plan.detection_delay={s.crisis_detection}",
+                f"strategy.crisis_plan.surge_capacity={s.crisis_capacity}"]
     if s.budget is not None:
         out.append(f"budget={_fmt(s.budget)}")
     return out

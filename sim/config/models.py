@@ -10,7 +10,7 @@ from omegaconf import MISSING
 
 from sim.config.checks import Checker
 from sim.config.graphs import graph_size
-from sim.config.mechanisms import FatigueConfig, validate_mechanisms
+from sim.config.mechanisms import CrisisConfig, FatigueConfig, validate_mechanisms
 
 
 @dataclass
@@ -59,6 +59,7 @@ class WomModelConfig(ModelConfig):
     attitude_decay: float = 0.01
     # optional mechanisms, off unless set (sim/config/mechanisms.py)
     fatigue: FatigueConfig = field(default_factory=FatigueConfig)
+    crisis: CrisisConfig = field(default_factory=CrisisConfig)
 
 
 @dataclass

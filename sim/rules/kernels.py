@@ -167,7 +167,8 @@ def brand(bounds, aware, attitude, aware_via, last_news, media, key, t, media_aw
 
 @_jit
 def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation, attitude,
-                      last_news, t, usage_rate, quality, quality_noise, satisfaction_scale,
+                      quality_shift, last_news, t, usage_rate, quality, quality_noise,
+                      satisfaction_scale,
                       experience_weight, complaint_threshold, complaint_rate, used,
                       satisfaction, complained, complainers):
     # pass 1, branch-free: who uses the product today (the users' list goes to the front of
@@ -187,7 +188,7 @@ def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation,
     for k in range(first, first + n_used):
         i = np.uint64(complainers[k])
         z = draw_normal(noise, keys[1], t, i)
-        felt = min(1.0, max(0.0, quality + quality_noise * z))
+        felt = min(1.0, max(0.0, quality + quality_noise * z - quality_shift[i]))
         s = min(1.0, max(-1.0, (felt - expectation[i]) / satisfaction_scale))
         satisfaction[i] = s
         if s <= -complaint_threshold and draw(complain, keys[2], t, i) < complaint_rate:
@@ -208,14 +209,15 @@ def _experience_chunks(bounds, complainers, *args):
     return counts[:, 0].sum(), gather(complainers, bounds, counts[:, 1].copy())
 
 
-def experience(bounds, customer, use, noise, complain, keys, expectation, attitude, last_news, t,
-               usage_rate, quality, quality_noise, satisfaction_scale, experience_weight,
-               complaint_threshold, complaint_rate, used, satisfaction, complained, complainers):
+def experience(bounds, customer, use, noise, complain, keys, expectation, attitude, quality_shift,
+               last_news, t, usage_rate, quality, quality_noise, satisfaction_scale,
+               experience_weight, complaint_threshold, complaint_rate, used, satisfaction,
+               complained, complainers):
     """Phase 2 for every consumer; fills ``used``, ``satisfaction``, ``complained``, and the
     complainers' indices, increasing, at the front of ``complainers``. ``keys`` are the (use,
     noise, complain) stream keys. Returns (uses, complaints)."""
-    args = (customer, use, noise, complain, keys, expectation, attitude, last_news, t,
-            usage_rate, quality, quality_noise, satisfaction_scale, experience_weight,
+    args = (customer, use, noise, complain, keys, expectation, attitude, quality_shift, last_news,
+            t, usage_rate, quality, quality_noise, satisfaction_scale, experience_weight,
             complaint_threshold, complaint_rate, used, satisfaction, complained)
     if bounds.size == 2:
         return _experience_range(bounds[0], bounds[1], *args, complainers)

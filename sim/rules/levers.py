@@ -47,6 +47,9 @@ class Levers:
         e.g. a live stream's time-limited offer).
     loyalty_bonus : float64 array, shape (n,)
         Added to customers' loyalty in the loyalty phase (e.g. loyalty points).
+    quality_shift : float64 array, shape (n,)
+        Subtracted from the quality each consumer feels when using the product today (0 =
+        unchanged; > 0 for those hit by a crisis: a failed batch, a scandal).
     """
 
     extra_awareness: float
@@ -58,12 +61,13 @@ class Levers:
     post_source: np.ndarray
     purchase_multiplier: np.ndarray
     loyalty_bonus: np.ndarray
+    quality_shift: np.ndarray
 
     #: the per-consumer multipliers, neutral at 1 (reset in this order)
     ONES = ("awareness_factor", "talk_multiplier", "message_credibility", "post_persuasion",
             "purchase_multiplier")
     #: the per-consumer additions, neutral at 0
-    ZEROS = ("loyalty_bonus",)
+    ZEROS = ("loyalty_bonus", "quality_shift")
 
     def reset(self, bounds: np.ndarray | None = None) -> None:
         """Back to neutral, in place (the arrays are reused); ``bounds`` as in

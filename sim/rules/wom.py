@@ -123,15 +123,17 @@ def _brand_args(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig
 
 
 def _experience_args(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
-                     day: Day) -> tuple:
+                     day: Day, quality_shift: np.ndarray | None = None) -> tuple:
     n = state.aware.size
+    if quality_shift is None:
+        quality_shift = np.zeros(n)
     day.used = day.array("used", n, bool)
     day.satisfaction = day.array("satisfaction", n, np.float64)
     day.complained = day.array("complained", n, bool)
     return (state.customer, draws.use, draws.noise, draws.complain, draws.keys[USE:COMPLAIN + 1],
-            traits.expectation, state.attitude, state.last_news, day.t, p.usage_rate, p.quality,
-            p.quality_noise, p.satisfaction_scale, p.experience_weight, p.complaint_threshold,
-            p.complaint_rate, day.used, day.satisfaction, day.complained)
+            traits.expectation, state.attitude, quality_shift, state.last_news, day.t,
+            p.usage_rate, p.quality, p.quality_noise, p.satisfaction_scale, p.experience_weight,
+            p.complaint_threshold, p.complaint_rate, day.used, day.satisfaction, day.complained)
 
 
 def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day: Day,
@@ -146,15 +148,17 @@ def brand(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, day:
 
 
 def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig, day: Day,
-               chunks: Chunks | None = None) -> None:
+               chunks: Chunks | None = None, levers: Levers | None = None) -> None:
     """Phase 2: each customer uses the product w.p. usage_rate; felt quality
-    e = clip(quality + quality_noise * z, 0, 1); satisfaction s = clip((e - expectation) /
-    satisfaction_scale, -1, 1); attitude += experience_weight * (s - attitude); users with
-    s <= -complaint_threshold complain w.p. complaint_rate (kernel: :func:`kernels.experience`)."""
+    e = clip(quality + quality_noise * z - quality_shift, 0, 1) (``levers`` None: no shift);
+    satisfaction s = clip((e - expectation) / satisfaction_scale, -1, 1); attitude +=
+    experience_weight * (s - attitude); users with s <= -complaint_threshold complain w.p.
+    complaint_rate (kernel: :func:`kernels.experience`)."""
     n = state.aware.size
     complainers = day.array("complainers", n, np.int64)
+    shift = levers.quality_shift if levers is not None else None
     uses, complaints = kernels.experience(_chunks(chunks, n).consumers,
-                                          *_experience_args(state, traits, draws, p, day),
+                                          *_experience_args(state, traits, draws, p, day, shift),
                                           complainers)
     day.complainers = complainers[:complaints]
     day.counts["uses"] = uses
@@ -168,7 +172,7 @@ def brand_and_experience(state: State, traits: Traits, draws: DayDraws, levers: 
     complainers = day.array("complainers", n, np.int64)
     n_media, n_ads, uses, complaints = kernels.brand_experience(
         _chunks(chunks, n).consumers, _brand_args(state, draws, levers, p, day),
-        _experience_args(state, traits, draws, p, day), complainers)
+        _experience_args(state, traits, draws, p, day, levers.quality_shift), complainers)
     day.complainers = complainers[:complaints]
     day.counts.update(aware_from_media=n_media, aware_from_ads=n_ads, uses=uses,
                       complaints=complaints)
