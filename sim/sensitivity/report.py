@@ -103,9 +103,12 @@ def report_markdown(study: Study, table: pd.DataFrame, notes: list[str],
         f"# Sensitivity: {study.name}", "",
         f"{what} of {len(study.parameters)} parameters on "
         f"{', '.join(metric_label(m) for m in study.metrics)}: {size}, "
-        f"{facts['samples']:,} samples, each the mean of {study.seeds} seed(s) "
-        f"{study.seed_list[0]}-{study.seed_list[-1]} (the same for every sample: common random "
-        f"numbers), {runs:,} runs in {facts['seconds'] / 60:.1f} min of evaluation with "
+        f"{facts['samples']:,} samples, each "
+        + (f"the mean of seeds {study.seed_list[0]}-{study.seed_list[-1]} (the same for every "
+           "sample: common random "
+           if study.seeds > 1 else f"on seed {study.seed_list[0]} (the same for every sample: "
+           "common random ")
+        + f"numbers), {runs:,} runs in {facts['seconds'] / 60:.1f} min of evaluation with "
         f"{facts['workers']} worker(s)."]
     if facts.get("command"):
         lines += ["", "```", facts["command"], "```"]
@@ -132,7 +135,8 @@ def report_markdown(study: Study, table: pd.DataFrame, notes: list[str],
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     for metric in dict.fromkeys(table["metric"]):
-        lines += ["", f"## {metric_label(metric).capitalize()} (`{metric}`)", "",
+        label = metric_label(metric)
+        lines += ["", f"## {label[:1].upper() + label[1:]} (`{metric}`)", "",
                   f"![{metric}](figures/{metric}.png)", ""]
         lines += _metric_table(study, table, metric)
     lines += ["", "Parameters and their ranges:", "", "| parameter | distribution | bounds |",

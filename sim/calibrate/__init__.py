@@ -1,0 +1,1 @@
+"""Calibration of womsim to an observed series (``womsim-calibrate``; docs/calibration.md)."""
