@@ -116,6 +116,7 @@ def spec_file(tmp_path, data, **settings):
     return str(path)
 
 
+@pytest.mark.slow
 def test_known_parameters_lie_inside_their_90_percent_posterior_intervals(tmp_path, synthetic):
     np.random.seed(5)  # noqa: NPY002 - pyabc draws its proposals from numpy's global one
     out = tmp_path / "out"
