@@ -182,23 +182,39 @@ class Consumer(mesa.Agent):
     def commit_post(self) -> None:
         self.model.day.posted[self.index] = self._pending["post"]
 
+    def ties(self) -> list[tuple[int, float, float, bool]]:
+        """(sender, tie strength, attention, over a group tie) of every tie a post can reach
+        this consumer over: the social ties and, for a brand community's member, the group's
+        (:attr:`sim.world.World.groups`), in sender order, social before group."""
+        attention = self.model.params.attention
+        social = [(j, w, attention, False) for j, w in
+                  zip(self.neighbor_indices, self.tie_weights, strict=True)]
+        groups = self.model.groups
+        if groups is None or groups.indptr[self.index] == groups.indptr[self.index + 1]:
+            return social
+        group = [(j, w, groups.attention, True) for j, w in
+                 zip(groups.neighbors(self.index).tolist(),
+                     groups.tie_weights(self.index).tolist(), strict=True)]
+        return sorted(social + group, key=lambda tie: tie[0])  # stable: social first
+
     def decide_listen(self) -> None:
-        """Read today's posts of neighbours? What signal do they carry?"""
+        """Read today's posts of neighbours (and group members)? What signal do they carry?"""
         p = self.model.params
         posted = self.model.day.posted
         levers = self.model.levers
+        groups = self.model.groups
         w_pos = w_neg = c_pos = c_neg = 0.0
         miss = 1.0  # probability of reading none of today's posts
         best, best_score = NOBODY, -1.0
-        for j, w in zip(self.neighbor_indices, self.tie_weights, strict=True):
+        for j, w, attention, over_group in self.ties():
             valence = posted[j]
-            if valence == 0:
-                continue
+            if valence == 0 or (over_group and valence < 0 and groups.muted[j]):
+                continue  # no post; or a complaint moderation removed from the group
             cred = self.model.traits.credibility[j] * levers.message_credibility[j]
             weight = w * levers.post_persuasion[j]  # the post's weight in pull and signal
             if weight * cred > best_score:  # the most persuasive post; ties go to the lowest index
                 best, best_score = j, weight * cred
-            miss *= 1.0 - min(p.attention * w, MAX_READ_PROB)
+            miss *= 1.0 - min(attention * w, MAX_READ_PROB)
             if valence > 0:
                 w_pos += weight
                 c_pos += weight * cred

@@ -94,7 +94,7 @@ class VectorizedEngine:
 
     def talk(self, m: World) -> None:
         wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch,
-                 self.chunks)
+                 self.chunks, m.groups)
 
     def adoption(self, m: World) -> None:
         wom.adoption(m.state, self.draws, m.params, m.day, self.chunks, m.levers)

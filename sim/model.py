@@ -16,6 +16,7 @@ from sim.rules import wom
 from sim.rules.crisis import Crisis
 from sim.rules.draws import DayDraws, DrawSource
 from sim.rules.fatigue import Fatigue
+from sim.rules.groups import GroupTies
 from sim.rules.levers import Levers
 from sim.rules.wom import Day
 from sim.strategies import Strategy
@@ -80,6 +81,7 @@ class WomModel(DailyModel):
         self.day: Day | None = None
         self._draws: DayDraws | None = None
         self.levers = Levers.neutral(graph.n)
+        self.groups: GroupTies | None = None  # a brand community's group ties, when there is one
         self.fatigue = Fatigue(getattr(params, "fatigue", None), graph.n)
         self.crisis = Crisis(getattr(params, "crisis", None), graph.n,
                              streams.get("dynamics.crisis"))

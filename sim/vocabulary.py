@@ -188,4 +188,5 @@ SOURCES: tuple[Source, ...] = (
     Source("seeded", "seeded KOLs", "KOLs given the product"),
     Source("from_ugc", "contest posts", "persuaded most by a post entered in a UGC contest"),
     Source("from_livestream", "live streams", "persuaded last by a live stream watched"),
+    Source("from_community", "community posts", "persuaded most by a community member's post"),
 )

@@ -15,7 +15,8 @@ What a component may change:
   (service recovery raises a complainer's attitude and loyalty; a stopped reward programme
   lowers deal seekers' loyalty; a live stream makes its viewers aware, gives them news, pulls
   their attitude toward the host's stance and is the last persuasive message they heard; a
-  crisis plan raises the attitude of the consumers it compensates).
+  crisis plan raises the attitude of the consumers it compensates); and ``groups``, a brand
+  community's group ties, which change who hears whom.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from sim.rules.crisis import Crisis
     from sim.rules.draws import DayDraws, DrawSource
     from sim.rules.fatigue import Fatigue
+    from sim.rules.groups import GroupTies
     from sim.rules.levers import Levers
     from sim.rules.wom import Day
 
@@ -76,6 +78,10 @@ class World(Protocol):
     crisis : Crisis
         The run's scheduled crisis (:class:`~sim.rules.crisis.Crisis`; ``on`` False without
         one): its days and the consumers hit.
+    groups : GroupTies or None
+        Extra ties among a brand community's members (:class:`~sim.rules.groups.GroupTies`), a
+        second channel of the talk phase; None without a community. The community strategy
+        sets it (and its ``muted``) and removes it when the community closes.
     """
 
     t: int
@@ -90,6 +96,7 @@ class World(Protocol):
     fatigue: Fatigue
     records: list[dict]
     crisis: Crisis
+    groups: GroupTies | None
 
     @property
     def draws(self) -> DayDraws:

@@ -188,6 +188,12 @@ PLAYBOOK = {
         "strategy.crisis_plan.budget=5000", "budget=2000"),
         ("crisis_hit", "crisis_answered", "crisis_recovered", "crisis_compensated",
          "complaints_recovered")),
+    "brand community": ((
+        "strategy=[community,ugc]", "strategy.community.capacity=80",
+        "strategy.community.group_size=9", "strategy.community.moderation=0.5",
+        "strategy.community.activity_every=3", "strategy.community.fans=true",
+        "model.fatigue.enabled=true", "strategy.ugc.start=30"),
+        ("community_members", "community_activities", "community_removed", "from_community")),
 }
 
 

@@ -258,3 +258,56 @@ def test_crisis_plans_shorten_the_recovery_and_lose_fewer_customers():
     assert t_stat(plan[:, 0] - none[:, 0]) <= -3
     # customers lost: 13.0 with the plan, 31.0 without (-18.0, sd 9.0, t = -9.0)
     assert t_stat(plan[:, 1] - none[:, 1]) <= -3
+
+
+# --------------------------------------------------------------------------- brand community
+
+COMMUNITY = ("graph.n=1000", "steps=150", "baseline=none")
+COMMUNITY_SEEDS = range(10)
+
+
+def test_members_get_group_ties_activities_and_their_own_source():
+    from sim.run import build_model
+
+    model = build_model(make_config("graph.n=600", "steps=40", "seed=5", "model.initial_aware=0.5",
+                                    "strategy=community", "strategy.community.capacity=50",
+                                    "strategy.community.group_size=10",
+                                    "strategy.community.start=20"))
+    community = model.strategies[0]
+    model.run(19)
+    assert model.groups is None
+    model.step()  # day 20: members join, the first activity
+    members = community.members
+    assert members.size == 50 and model.state.customer[members].all()
+    groups = model.groups
+    for first in range(0, 50, 10):  # groups of 10 in the order they joined: cliques
+        group = np.sort(members[first:first + 10])
+        for i in group:
+            assert groups.neighbors(int(i)).tolist() == [j for j in group if j != i]
+    assert np.allclose(model.levers.talk_multiplier[members], 2.0)
+    assert np.allclose(model.levers.loyalty_bonus[members], 0.02)
+    assert community.cost == pytest.approx(50 + 0.5 * 50 + 200)
+    model.run(20)
+    assert run(make_config("graph.n=600", "steps=40", "seed=5", "model.initial_aware=0.5",
+                           "strategy=community", "strategy.community.start=20",
+                           "baseline=none")).metrics["from_community"] > 0
+
+
+def test_community_members_are_more_loyal_and_stay():
+    community = ("strategy=community", "strategy.community.start=40")
+    loyalty, retained = [], []
+    for seed in COMMUNITY_SEEDS:
+        with_it = run(make_config(*COMMUNITY, *community, f"seed={seed}")).model
+        without = run(make_config(*COMMUNITY, f"seed={seed}")).model
+        members = with_it.strategies[0].is_member
+        figures = []
+        for s in (with_it.state, without.state):
+            kept = members & s.customer
+            figures.append((s.loyalty[kept].mean(), kept.sum() / (members & s.ever_customer).sum()))
+        loyalty.append(figures[0][0] - figures[1][0])
+        retained.append(figures[0][1] - figures[1][1])
+    # measured over these 10 seeds (200 members from day 40, paired with the same consumers
+    # without a community): members' mean loyalty at the end +0.094 (sd 0.016, t = 19.2);
+    # share of members still customers +0.086 (sd 0.021, t = 12.7)
+    assert t_stat(np.array(loyalty)) >= 3 and min(loyalty) > 0
+    assert t_stat(np.array(retained)) >= 3

@@ -375,3 +375,36 @@ def test_fatigue_weakens_further_exposures_then_annoys():
     off.expose(np.array([0]), 100.0)
     off.end_of_day(s, levers)
     assert off.efficacy() == 1.0 and off.boost(None, 3.0) == 3.0 and off.stock.size == 0
+
+
+def test_group_ties_carry_posts_to_members_who_are_not_neighbours():
+    from sim.rules.groups import GroupTies
+
+    g = path_graph(4)  # 0 - 1 - 2 - 3: 3 is not 0's neighbour
+    groups = GroupTies.of(4, np.array([3, 0]), size=2, weight=0.5, attention=0.8)
+    assert groups.neighbors(0).tolist() == [3] and groups.neighbors(3).tolist() == [0]
+    assert groups.neighbors(1).size == 0 and groups.tie_weights(0).tolist() == [0.5]
+    p = replace(P, attention=1.0, persuasion=1.0, hearsay_talk=1.0)
+
+    def hear(valence, muted, draw=0.39):
+        s = State.empty(4)
+        s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9 * valence, 1
+        groups.muted[:] = False
+        groups.muted[0] = muted
+        day = wom.Day(t=1)
+        day.complained = np.zeros(4, dtype=bool)
+        # reader 3 reads when its draw is below 1 - (1 - 0.8 * 0.5) = 0.4
+        wom.talk(s, traits(4, sus=0.5, cred=0.8), g, draws(4, hear=draw), Levers.neutral(4), p,
+                 day, groups=groups)
+        return s, day
+
+    s, day = hear(+1, muted=True)  # moderation removes only complaints
+    assert s.aware.tolist() == [True, True, False, True]
+    assert s.attitude[3] == pytest.approx(0.5 * (1 - math.exp(-0.5)) * 0.8)
+    assert day.heard_signal[3] == pytest.approx(0.8) and s.persuader[3] == 0
+    s, _ = hear(-1, muted=False)  # an unmoderated complaint reaches the group too
+    assert s.aware[3] and s.attitude[3] < 0
+    s, _ = hear(-1, muted=True)  # a moderated one reaches the neighbours only
+    assert s.aware.tolist() == [True, True, False, False]
+    s, _ = hear(+1, muted=False, draw=0.41)  # read with the group's attention, not the model's
+    assert not s.aware[3] and s.aware[1]

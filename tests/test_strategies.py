@@ -45,7 +45,7 @@ def metric(overrides, key, seeds=SEEDS, at=None):
 # ---------------------------------------------------------------------------- fair comparison
 
 @pytest.mark.parametrize("strategy", ["kol", "rewards", "fast_response", "ads", "kol_rewards",
-                                      "ugc", "livestream", "crisis_plan"])
+                                      "ugc", "livestream", "crisis_plan", "community"])
 def test_zero_budget_reproduces_the_no_strategy_run_exactly(strategy):
     for seed in (0, 1):
         base = run(make_config(*BASE, f"seed={seed}"))
@@ -86,6 +86,9 @@ def test_strategies_face_the_same_graph_consumers_and_draws():
     ("strategy=livestream", "budget=1234", "model.initial_aware=0.5",
      "strategy.livestream.discount=20", "strategy.livestream.purchase_boost=10"),
     ("strategy=crisis_plan", "budget=900", "model.crisis.day=40", "model.initial_aware=0.5"),
+    ("strategy=community", "budget=2345", "model.initial_aware=0.5"),
+    ("strategy=[kol,rewards,fast_response,ads,ugc,livestream,crisis_plan,community]",
+     "budget=9000", "model.crisis.day=30", "model.initial_aware=0.3"),
     ("strategy=[kol,rewards,fast_response,ads]", "budget=4000"),
     ("strategy=kol_rewards", "budget=5000", "+budget_shares.kol=0.8",
      "+budget_shares.rewards=0.2"),

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sim.config import GRAPH_SCHEMAS, WomModelConfig
 from sim.errors import UserError
 from sim.strategies.ads import AdsConfig
+from sim.strategies.community import RECRUIT_RULES, CommunityConfig
 from sim.strategies.crisis_plan import CrisisPlanConfig
 from sim.strategies.fast_response import FastResponseConfig
 from sim.strategies.kol import KOL_SELECTORS, KolConfig
@@ -26,7 +27,8 @@ from sim.strategies.ugc import UgcConfig
 #: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
 GRAPH_KINDS = tuple(kind for kind in GRAPH_SCHEMAS if kind != "file")
 #: strategies, in the order of ``strategy=[...]``
-STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc", "livestream", "crisis_plan")
+STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc", "livestream", "crisis_plan",
+                  "community")
 #: the dashboard's size limits (the ``womsim`` command has none)
 MAX_CONSUMERS = 200_000
 MAX_COMPLETE = 3_000
@@ -146,6 +148,9 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "live_events": Control("Live streams", "int", 0, 3650),
     "crisis_detection": Control("Crisis detected after (days)", "int", 0, 3650),
     "crisis_capacity": Control("Crisis answers per day", "int", 0, 10_000_000),
+    "community_capacity": Control("Community members", "int", 0, 10_000_000),
+    "community_recruit": Control("Community recruitment", "choice", choices=RECRUIT_RULES),
+    "community_moderation": Control("Community moderation", "float", 0.0, 1.0),
     "budget": Control("Budget", "optional_float", 0.0, None),
 }
 
@@ -195,6 +200,9 @@ class Scenario:
     live_events: int = LivestreamConfig.events
     crisis_detection: int = CrisisPlanConfig.detection_delay
     crisis_capacity: int = CrisisPlanConfig.surge_capacity
+    community_capacity: int = CommunityConfig.capacity
+    community_recruit: str = CommunityConfig.recruit
+    community_moderation: float = CommunityConfig.moderation
     budget: float | None = None
 
     def __post_init__(self) -> None:

@@ -41,6 +41,7 @@ from sim.app.controls import (  # noqa: E402
 from sim.app.offline import apply_offline_settings  # noqa: E402
 from sim.app.state import KPIS, Comparison  # noqa: E402
 from sim.catalog import METRICS  # noqa: E402
+from sim.strategies.community import RECRUIT_RULES  # noqa: E402
 from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
 from sim.strategies.livestream import HOSTS  # noqa: E402
 
@@ -55,7 +56,7 @@ SCENARIO_TITLES = {"a": "Scenario A — the plan now", "b": "Scenario B — what
 LABELS = {"world": "Both scenarios", "a": "Scenario A", "b": "Scenario B"}
 STRATEGY_LABELS = {"kol": "KOLs", "rewards": "Rewards", "fast_response": "Fast response",
                    "ads": "Ads", "ugc": "UGC contest", "livestream": "Live streams",
-                   "crisis_plan": "Crisis plan"}
+                   "crisis_plan": "Crisis plan", "community": "Community"}
 SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 NETWORK_SAMPLE = 2000
 #: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
@@ -186,6 +187,21 @@ def ScenarioControls(which: str, scenario: Scenario,
                                     "label": f"Crisis answers per day {s.crisis_capacity}",
                                     "value": s.crisis_capacity, "min": 0, "max": 500,
                                     "step": 10},
+            }, on_change=on_change)
+        if "community" in s.strategies:
+            UserInputs({
+                "community_capacity": {"type": "SliderInt",
+                                       "label": f"Community members {s.community_capacity}",
+                                       "value": s.community_capacity, "min": 0, "max": 2000,
+                                       "step": 20},
+                "community_recruit": {"type": "Select", "label": "Community recruitment",
+                                      "value": s.community_recruit,
+                                      "values": list(RECRUIT_RULES)},
+                "community_moderation": {"type": "SliderFloat",
+                                         "label": "Community moderation "
+                                                  f"{s.community_moderation:.2f}",
+                                         "value": s.community_moderation, "min": 0.0,
+                                         "max": 1.0, "step": 0.05},
             }, on_change=on_change)
         solara.InputFloat("Budget (empty: no limit)", value=s.budget, optional=True,
                           on_value=lambda v: on_change("budget", v),

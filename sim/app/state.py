@@ -106,6 +106,10 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
     if "crisis_plan" in s.strategies:
         out += [f"strategy.crisis_plan.detection_delay={s.crisis_detection}",
                 f"strategy.crisis_plan.surge_capacity={s.crisis_capacity}"]
+    if "community" in s.strategies:
+        out += [f"strategy.community.capacity={s.community_capacity}",
+                f"strategy.community.recruit={s.community_recruit}",
+                f"strategy.community.moderation={_fmt(s.community_moderation)}"]
     if s.budget is not None:
         out.append(f"budget={_fmt(s.budget)}")
     return out

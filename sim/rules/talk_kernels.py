@@ -105,36 +105,51 @@ def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk
 ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _deliver(start, end, lo, last, indices, weights, attention, sender, cred, quality, side,
+             acc):
+    """Deliver one post to the readers of one row ``[start, end)`` of a CSR matrix of ties
+    (``indices``, ``weights``) that lie in the chunk ``[lo, last)``."""
+    if lo != 0:
+        start += np.uint64(np.searchsorted(indices[start:end], lo))
+    for k in range(start, end):
+        j = np.uint64(indices[k])
+        if j >= last:
+            break
+        w = np.float64(weights[k])
+        r = _EIGHT * j
+        weight = w * quality  # the post's weight in the reader's pull and signal
+        score = weight * cred
+        best = acc[r + _FIVE]
+        better = score > best
+        acc[r + _SIX] = sender if better else acc[r + _SIX]
+        acc[r + _FIVE] = score if better else best
+        acc[r + _FOUR] *= 1.0 - min(attention * w, MAX_READ_PROB)
+        acc[r + side] += weight
+        acc[r + _TWO + side] += score
+
+
 @_jit
-def _listen_range(lo, hi, indptr, indices, weights, posted, senders, credibility,
-                  message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
-                  attention, negativity_bias, persuasion, aware, attitude, last_news, aware_via,
-                  persuader, persuader_source, heard, heard_signal, newly, acc, readers, reads):
+def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weights, g_attention,
+                  g_muted, posted, senders, credibility, message_credibility, post_persuasion,
+                  post_source, susceptibility, hear, key, t, attention, negativity_bias,
+                  persuasion, aware, attitude, last_news, aware_via, persuader, persuader_source,
+                  heard, heard_signal, newly, acc, readers, reads):
     last = np.uint64(hi)
+    groups = g_indptr.size != 0
     for s in range(senders.size):
         i = np.uint64(senders[s])
         cred = credibility[i] * message_credibility[i]
         quality = post_persuasion[i]
         side = np.uint64(0 if posted[i] > 0 else 1)
         sender = i + 1.0
-        start, end = np.uint64(indptr[i]), np.uint64(indptr[i + _ONE])
-        if lo != 0:
-            start += np.uint64(np.searchsorted(indices[start:end], lo))
-        for k in range(start, end):
-            j = np.uint64(indices[k])
-            if j >= last:
-                break
-            w = np.float64(weights[k])
-            r = _EIGHT * j
-            weight = w * quality  # the post's weight in the reader's pull and signal
-            score = weight * cred
-            best = acc[r + _FIVE]
-            better = score > best
-            acc[r + _SIX] = sender if better else acc[r + _SIX]
-            acc[r + _FIVE] = score if better else best
-            acc[r + _FOUR] *= 1.0 - min(attention * w, MAX_READ_PROB)
-            acc[r + side] += weight
-            acc[r + _TWO + side] += score
+        _deliver(np.uint64(indptr[i]), np.uint64(indptr[i + _ONE]), lo, last, indices, weights,
+                 attention, sender, cred, quality, side, acc)
+        # the group channel: after the sender's social ties, as the reference reads them; a
+        # negative post moderation removes today stays out of the group
+        if groups and not (side == _ONE and g_muted[i]):
+            _deliver(np.uint64(g_indptr[i]), np.uint64(g_indptr[i + _ONE]), lo, last, g_indices,
+                     g_weights, g_attention, sender, cred, quality, side, acc)
     # pass 1 over every reader, without data-dependent branches: who reads today; the readers
     # and what pass 2 needs of their rows go to the front of [lo, hi) of ``readers`` and
     # ``reads``, and every row is cleared
@@ -189,7 +204,7 @@ def _listen_chunks(bounds, *args):
     return counts[:, 0].sum(), counts[:, 1].sum()
 
 
-def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
+def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credibility,
                 message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
                 attention, negativity_bias, persuasion, aware, attitude, last_news, aware_via,
                 persuader, persuader_source, heard, heard_signal, newly, acc, readers, reads):
@@ -211,8 +226,14 @@ def listen_push(bounds, indptr, indices, weights, posted, senders, credibility,
     reader reads with probability 1 - P(miss) (about two in five do, at n = 10,000), so a branch
     there would be mispredicted often. Fills ``heard``, ``heard_signal`` and ``newly`` (all
     entries). Returns (readers reached by a post, readers newly aware).
+
+    ``groups`` is the group channel, ``(indptr, indices, weights, attention, muted)``
+    (:func:`sim.rules.groups.kernel_args`; empty arrays: none): a poster's post also goes over
+    their group ties, read with the group's ``attention``, after their social ties (so each
+    reader's sums run in sender order, social before group), unless it is negative and the
+    poster is ``muted`` (moderated) today.
     """
-    args = (indptr, indices, weights, posted, senders, credibility, message_credibility,
+    args = (indptr, indices, weights, *groups, posted, senders, credibility, message_credibility,
             post_persuasion, post_source, susceptibility, hear, key, t, attention,
             negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
             persuader_source, heard, heard_signal, newly, acc, readers, reads)

@@ -29,6 +29,7 @@ from sim.graphs import Graph
 from sim.population import NOBODY, VIA_SEEDED, State, Traits
 from sim.rules import kernels, talk_kernels
 from sim.rules.draws import ADOPT, CHURN, COMPLAIN, HEAR, MEDIA, TALK, USE, DayDraws
+from sim.rules.groups import GroupTies, kernel_args
 from sim.rules.levers import Levers
 
 #: largest per-message reading probability, keeps log(1 - p) finite
@@ -218,7 +219,7 @@ class TalkScratch:
 
 def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
          p: WomModelConfig, day: Day, scratch: TalkScratch | None = None,
-         chunks: Chunks | None = None) -> None:
+         chunks: Chunks | None = None, groups: GroupTies | None = None) -> None:
     """Phase 3: posts reach neighbours; readers become aware and move toward the heard signal.
 
     For receiver j with posting neighbours i (tie weight w_ij, valence v_i, sender credibility
@@ -232,6 +233,10 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
       (s_j - attitude), and the news is fresh for j; the reader remembers the most persuasive
       sender (largest q_ij c_i, ties to the lowest index) and the kind of its post.
 
+    With ``groups`` (a brand community's group ties, :mod:`sim.rules.groups`) a post also goes
+    over the poster's group ties, read with the group's attention instead of ``attention``
+    (a negative post moderated today stays out of the group); a reader's sums run over both.
+
     Computed from today's posters' rows (:func:`talk_kernels.listen_push`): the cost is the number
     of deliveries, not of ties. ``scratch`` (reused between days) saves reallocating buffers.
     """
@@ -243,7 +248,8 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     day.newly_aware_wom = day.array("newly_aware_wom", n, bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = talk_kernels.listen_push(
-        chunks.readers, graph.indptr, graph.indices, graph.weights, posted, senders,
+        chunks.readers, graph.indptr, graph.indices, graph.weights, kernel_args(groups), posted,
+        senders,
         traits.credibility, levers.message_credibility, levers.post_persuasion, levers.post_source,
         traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,

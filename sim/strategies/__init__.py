@@ -12,7 +12,16 @@ from dataclasses import field, make_dataclass
 from typing import Any
 
 from sim.config import Checker, lookup, validate_common
-from sim.strategies import ads, crisis_plan, fast_response, kol, livestream, rewards, ugc
+from sim.strategies import (
+    ads,
+    community,
+    crisis_plan,
+    fast_response,
+    kol,
+    livestream,
+    rewards,
+    ugc,
+)
 from sim.strategies.base import Strategy, StrategyPlugin
 
 #: every strategy, by its name in ``strategy=...``, in the order hooks run and reports list them
@@ -24,6 +33,7 @@ PLUGINS: dict[str, StrategyPlugin] = {plugin.name: plugin for plugin in (
     ugc.PLUGIN,
     livestream.PLUGIN,
     crisis_plan.PLUGIN,
+    community.PLUGIN,
 )}
 
 #: name in ``strategy=...`` -> class
