@@ -13,6 +13,7 @@ import numpy as np
 from sim.config import Checker, StrategyConfig
 from sim.strategies import kernels
 from sim.strategies.base import Strategy, StrategyPlugin
+from sim.strategies.complaints import ComplaintQueue
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -98,13 +99,7 @@ class CrisisPlanStrategy(Strategy):
 
     def __init__(self, cfg, budget: float = math.inf):
         super().__init__(cfg, budget)
-        self.size = 0  # the queue of complaints: its first `size` entries, oldest first
-        self.who = np.zeros(16, dtype=np.int64)
-        self.posted_on = np.zeros(16)
-        self.ready_at = np.zeros(16)
-        self.loyalty_before = np.zeros(16)
-        self._rows = np.zeros(16, dtype=np.int64)
-        self.answered_until = np.zeros(0, dtype=np.int64)
+        self.queue = ComplaintQueue()
         self.compensated = np.zeros(0, dtype=bool)
         self.statement_until = -1
         self.statement_day: int | None = None
@@ -116,7 +111,7 @@ class CrisisPlanStrategy(Strategy):
     def setup(self, model: World, rng: np.random.Generator) -> None:
         super().setup(model, rng)
         n = model.graph.n
-        self.answered_until = np.full(n, -1, dtype=np.int64)
+        self.queue.setup(n)
         self.compensated = np.zeros(n, dtype=bool)
         self._model = model
 
@@ -133,7 +128,7 @@ class CrisisPlanStrategy(Strategy):
         if t == crisis.start:
             self.customers_before = model.state.customer.copy()
         levers = model.levers
-        kernels.scale_until(model.chunk_bounds, self.answered_until, t,
+        kernels.scale_until(model.chunk_bounds, self.queue.answered_until, t,
                             levers.message_credibility, cfg.answer_credibility)
         detected = self.detected_on
         if t == detected and cfg.statement_credibility < 1 and self.affordable(
@@ -166,37 +161,22 @@ class CrisisPlanStrategy(Strategy):
             return
         new = model.day.complainers
         if new.size:
-            self._enqueue(new, t, model.state.loyalty)
+            self.queue.add(new, t, np.zeros(new.size), model.state.loyalty)
         if t < detected or self.affordable(cfg.cost_per_day) < 1:
             return
         self.spend(cfg.cost_per_day)
         self.counts["crisis_surge_days"] += 1
-        limit = min(cfg.surge_capacity, self.affordable(cfg.cost_per_response), self.size)
-        count = kernels.due_rows(self.ready_at, self.size, t, limit, self._rows)
-        if count > 0:
-            self._answer(model, self._rows[:count])
-
-    def _enqueue(self, who: np.ndarray, t: int, loyalty: np.ndarray) -> None:
-        end = self.size + who.size
-        if end > self.who.size:
-            grow = max(end, 2 * self.who.size)
-            for name in ("who", "posted_on", "ready_at", "loyalty_before", "_rows"):
-                old = getattr(self, name)
-                new = np.zeros(grow, dtype=old.dtype)
-                new[:self.size] = old[:self.size]
-                setattr(self, name, new)
-        self.size = kernels.enqueue(who, t, np.zeros(who.size), loyalty, self.who,
-                                    self.posted_on, self.ready_at, self.loyalty_before, self.size)
+        limit = min(cfg.surge_capacity, self.affordable(cfg.cost_per_response), self.queue.size)
+        rows = self.queue.due(t, limit)
+        if rows.size:
+            self._answer(model, rows)
 
     def _answer(self, model: World, rows: np.ndarray) -> None:
         cfg, s = self.cfg, model.state
         self.spend(cfg.cost_per_response * rows.size)
         draws = self.rng.random(rows.size)
-        recovered, _, self.size = kernels.answer(
-            rows, model.t, self.who, self.posted_on, self.ready_at, self.loyalty_before,
-            self.size, draws, cfg.recovery_max, cfg.recovery_halflife, cfg.recovery_attitude,
-            cfg.recovery_bonus, cfg.answer_credibility, cfg.answer_memory, s.attitude,
-            s.customer, s.loyalty, model.levers.message_credibility, self.answered_until)
+        recovered, _ = self.queue.answer(rows, model.t, draws, cfg, s,
+                                         model.levers.message_credibility)
         self.counts["crisis_answered"] += int(rows.size)
         self.counts["crisis_recovered"] += int(recovered)
 

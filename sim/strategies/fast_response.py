@@ -11,6 +11,7 @@ import numpy as np
 from sim.config import Checker, StrategyConfig
 from sim.strategies import kernels
 from sim.strategies.base import Strategy, StrategyPlugin
+from sim.strategies.complaints import ComplaintQueue
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -84,24 +85,17 @@ class FastResponseStrategy(Strategy):
 
     def __init__(self, cfg, budget: float = math.inf):
         super().__init__(cfg, budget)
-        # the queue of unanswered complaints: its first `size` entries, in order of arrival
-        self.size = 0
-        self.who = np.zeros(16, dtype=np.int64)
-        self.posted_on = np.zeros(16)
-        self.ready_at = np.zeros(16)
-        self.loyalty_before = np.zeros(16)
-        self.answered_until = np.zeros(0, dtype=np.int64)
-        self._rows = np.zeros(16, dtype=np.int64)
+        self.queue = ComplaintQueue()
         self.delay_sum = 0.0
         self.counts = {"complaints_received": 0, "complaints_answered": 0,
                        "complaints_recovered": 0, "staffed_days": 0}
 
     def setup(self, model: World, rng: np.random.Generator) -> None:
         super().setup(model, rng)
-        self.answered_until = np.full(model.graph.n, -1, dtype=np.int64)
+        self.queue.setup(model.graph.n)
 
     def brand_actions(self, model: World) -> None:
-        kernels.scale_until(model.chunk_bounds, self.answered_until, model.t,
+        kernels.scale_until(model.chunk_bounds, self.queue.answered_until, model.t,
                             model.levers.message_credibility, self.cfg.answer_credibility)
 
     def after_experience(self, model: World) -> None:
@@ -111,28 +105,13 @@ class FastResponseStrategy(Strategy):
         if new.size:
             scale = HOURS_PER_DAY if cfg.delay_unit == "hours" else 1.0
             delays = draw_delays(self.rng, new.size, cfg.delay / scale, cfg.delay_dist)
-            self._enqueue(new, t, delays, model.state.loyalty)
+            self.queue.add(new, t, delays, model.state.loyalty)
         if t < cfg.start or not self._staff_today():
             return
-        limit = min(cfg.capacity, self.affordable(cfg.cost_per_response), self.size)
-        count = kernels.due_rows(self.ready_at, self.size, t, limit, self._rows)
-        if count > 0:
-            self._answer(model, self._rows[:count])
-
-    def _enqueue(self, who: np.ndarray, t: int, delays: np.ndarray,
-                 loyalty: np.ndarray) -> None:
-        """Append today's complaints by ``who`` (posted on day ``t``, ready ``delays`` later,
-        with the complainers' current ``loyalty``) to the queue."""
-        end = self.size + who.size
-        if end > self.who.size:
-            grow = max(end, 2 * self.who.size)
-            for name in ("who", "posted_on", "ready_at", "loyalty_before", "_rows"):
-                old = getattr(self, name)
-                new = np.zeros(grow, dtype=old.dtype)
-                new[:self.size] = old[:self.size]
-                setattr(self, name, new)
-        self.size = kernels.enqueue(who, t, delays, loyalty, self.who, self.posted_on,
-                                    self.ready_at, self.loyalty_before, self.size)
+        limit = min(cfg.capacity, self.affordable(cfg.cost_per_response), self.queue.size)
+        rows = self.queue.due(t, limit)
+        if rows.size:
+            self._answer(model, rows)
 
     def _staff_today(self) -> bool:
         if self.affordable(self.cfg.cost_per_day) < 1:
@@ -145,18 +124,15 @@ class FastResponseStrategy(Strategy):
         cfg, s = self.cfg, model.state
         self.spend(cfg.cost_per_response * rows.size)
         draws = self.rng.random(rows.size)
-        recovered, delay_sum, self.size = kernels.answer(
-            rows, model.t, self.who, self.posted_on, self.ready_at, self.loyalty_before,
-            self.size, draws, cfg.recovery_max, cfg.recovery_halflife, cfg.recovery_attitude,
-            cfg.recovery_bonus, cfg.answer_credibility, cfg.answer_memory, s.attitude,
-            s.customer, s.loyalty, model.levers.message_credibility, self.answered_until)
+        recovered, delay_sum = self.queue.answer(rows, model.t, draws, cfg, s,
+                                                 model.levers.message_credibility)
         self.delay_sum += delay_sum
         self.counts["complaints_answered"] += int(rows.size)
         self.counts["complaints_recovered"] += int(recovered)
 
     def report(self) -> dict:
         return {**self.counts,
-                "complaints_backlog": int(self.size),
+                "complaints_backlog": int(self.queue.size),
                 "mean_response_delay_days": (self.delay_sum / self.counts["complaints_answered"]
                                              if self.counts["complaints_answered"] else None)}
 
