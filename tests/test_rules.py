@@ -151,6 +151,33 @@ def test_talk_probability_decays_with_the_age_of_news():
         assert day.posted[0] == expected, (last_news, talk_draw)
 
 
+
+def test_freshness_table_is_exact_ends_at_underflow_and_grows_for_long_memories():
+    from sim.rules.talk_kernels import fresh_table
+
+    assert fresh_table(2.0, 10).size > 10  # covers the day
+    table = fresh_table(2.0, 5_000)
+    ages = np.arange(table.size)
+    assert table.tolist() == [math.exp(-a / 2.0) for a in ages.tolist()]  # bit for bit
+    assert table[-1] == 0.0 and table[-2] > 0.0  # ends at the first age that underflows
+    assert table.size < 5_000 and fresh_table(2.0, 10**6) is table  # not grown with the day
+    long = fresh_table(1e12, 5_000)  # never underflows within a run: covers the day
+    assert long.size > 5_000 and long[5_000] == math.exp(-5_000 / 1e12)
+
+
+def test_news_older_than_the_freshness_table_is_stale_and_never_is_silent():
+    """Days far past the age where freshness underflows read 0.0, as the singly computed
+    exp(-age / news_memory) does; a draw of exactly 0 shows a non-zero probability."""
+    g = path_graph(2)
+    p = replace(P, hearsay_talk=1.0, news_memory=1.0)
+    for t, last_news, expected in ((100_000, 99_300, 1), (100_000, 99_000, 0),
+                                   (100_000, -1, 0), (3, 0, 1)):
+        s = State.empty(2)
+        s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, last_news
+        day = _talk(g, s, traits(2, talk=1.0), draws(2, talk=[0.0, 1.0]), p, t=t)
+        assert day.posted[0] == expected, (t, last_news)
+    assert math.exp(-700.0) > 0.0 and math.exp(-1000.0) == 0.0  # why 700 posts and 1000 not
+
 def test_hearsay_talks_less_than_own_experience():
     g = path_graph(2)
     s = State.empty(2)

@@ -33,14 +33,36 @@ _par = numba.njit(cache=True, nogil=True, parallel=True)
 
 
 @_jit
-def _fresh_by_age(t, news_memory):
-    """exp(-age / news_memory) at index ``age`` for ages 0..t (the same values as computed
-    singly), and 0 beyond, up to index t - NEVER: consumers who never had news (last_news ==
-    NEVER < 0) look up index t - NEVER."""
-    fresh = np.zeros(t + 1 - NEVER)
-    for age in range(t + 1):
+def _fresh_table(news_memory, most):
+    """exp(-age / news_memory) at index ``age`` (the same values as computed singly) for ages
+    0, 1, ... until the first at which it underflows to 0.0, which ends the table (every older
+    age reads that last entry), or until ``most`` entries, whichever comes first."""
+    size = 1
+    while size < most and math.exp(-(size - 1) / news_memory) != 0.0:
+        size += 1
+    fresh = np.empty(size)
+    for age in range(size):
         fresh[age] = math.exp(-age / news_memory)
     return fresh
+
+
+_FRESH_TABLES: dict[float, np.ndarray] = {}
+
+
+def fresh_table(news_memory: float, t: int) -> np.ndarray:
+    """The freshness of news by age for day ``t``: every age 0..t, or up to the age at which it
+    underflows to 0.0 (the last entry). Built once per ``news_memory`` and grown (doubling)
+    only while a long-memory run outgrows it, so a day costs no table work: rebuilding a table
+    of size t every day made long runs O(T^2) (2e5 days took 318 s)."""
+    table = _FRESH_TABLES.get(news_memory)
+    if table is None or (table.size <= t and table[-1] != 0.0):
+        size = 1024 if table is None else 2 * table.size
+        table = _fresh_table(float(news_memory), max(size, t + 1))
+        table.flags.writeable = False
+        if len(_FRESH_TABLES) > 16:
+            _FRESH_TABLES.clear()
+        _FRESH_TABLES[news_memory] = table
+    return table
 
 
 @_jit
@@ -48,13 +70,16 @@ def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news
                  talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
                  negativity_bias, posted, senders):
     first, last = np.uint64(lo), np.uint64(hi)
+    oldest = np.int64(fresh_by_age.size - 1)
     # decide every post, a block at a time: first look up the block's freshness, then decide
     # (a loop with no lookups, branches or lists, which the compiler vectorises)
     fresh = np.empty(_BLOCK)
     for start in range(first, last, _BLOCK):
         stop = min(start + _BLOCK, last)
         for i in range(start, stop):
-            fresh[i - start] = fresh_by_age[np.uint64(t - np.int64(last_news[i]))]  # 0: NEVER
+            news = np.int64(last_news[i])
+            age = np.uint64(min(t - news, oldest))  # ages past the table's end read 0.0
+            fresh[i - start] = fresh_by_age[age] if news != NEVER else 0.0
         for i in range(start, stop):
             a = attitude[i]
             sign = np.int8(a >= promoter_threshold) - np.int8(a <= -promoter_threshold)
@@ -90,7 +115,7 @@ def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk
 
     Written without data-dependent branches: every consumer's probability and draw are
     computed and the decision is a select (a mispredicted branch costs more than the draw)."""
-    args = (_fresh_by_age(t, news_memory), aware, attitude, ever_customer, last_news,
+    args = (fresh_table(news_memory, t), aware, attitude, ever_customer, last_news,
             talkativeness, talk_multiplier, complained, talk, key, t, promoter_threshold,
             hearsay_talk, negativity_bias, posted)
     if bounds.size == 2:
