@@ -1,9 +1,12 @@
 """Regenerate the figures and figures quoted in docs/validation.md.
 
-    python experiments/validation.py            # writes docs/validation/*.png, prints the gaps
+    python experiments/validation.py              # writes docs/validation/*.png, prints the gaps
+    python experiments/validation.py --findings   # only the "Marketing findings" part
 
-Each section simulates a preset and draws it against its theory; the printed numbers are the
-measured gaps quoted in docs/validation.md. Takes a few minutes on a 2-core machine.
+Each section of the first part simulates a preset and draws it against its theory; the printed
+numbers are the measured gaps quoted in docs/validation.md. The "Marketing findings" part runs
+the word-of-mouth model's default in the scenarios of tests/test_findings.py and prints the
+figures of docs/validation.md's table. Takes a few minutes on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ from sim.diffusion import DiffusionModel
 from sim.graphs import Graph, build_graph
 from sim.rules.presets import IndependentCascade
 from sim.streams import Streams
-from sim.theory import bass_recursion, bass_two_node, giant_component, sir_transmissibility
+from sim.theory import (
+    bass_recursion,
+    bass_two_node,
+    giant_component,
+    sir_transmissibility,
+    wom_as_si,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "validation"
 
@@ -36,6 +45,15 @@ def save(fig: Figure, name: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     fig.savefig(OUT / f"{name}.png", dpi=100)
     print(f"  wrote docs/validation/{name}.png")
+
+
+def si_overrides(attention: float) -> list[str]:
+    """``sim.theory.wom_as_si(attention)`` with no limit on a poster's audience (the SI
+    reduction needs every tie read with the full ``attention``), unless it already says so."""
+    overrides = wom_as_si(attention)
+    if not any(o.startswith("model.audience=") for o in overrides):
+        overrides.append("model.audience=null")
+    return overrides
 
 
 def curves(graph: Graph, cfg, seeds: range, steps: int) -> np.ndarray:
@@ -210,10 +228,8 @@ def wom_reduces_to_si() -> None:
     print("7. Word-of-mouth model reduced to SI vs the sir preset (gamma = 0), 40 seeds")
     from sim.compose import compose_config as make_config
     from sim.run import run
-    from sim.theory import wom_as_si
-
     common = ["graph=ws", "graph.n=1000", "graph.k=6", "steps=25"]
-    wom = np.array([run(make_config(*common, *wom_as_si(0.05), f"seed={s}"))
+    wom = np.array([run(make_config(*common, *si_overrides(0.05), f"seed={s}"))
                     .timeseries["reach"] for s in range(40)])
     sir = np.array([run(make_config(*common, "model=sir", "model.beta=0.05", "model.gamma=0",
                                     "model.initial_infected=10", f"seed={s}"))
@@ -231,10 +247,98 @@ def wom_reduces_to_si() -> None:
     save(fig, "wom_vs_si")
 
 
-def main() -> int:
+# ------------------------------------------------------------------------ marketing findings
+
+#: the seeding scenario of tests/test_findings.py (Hinz et al. 2011)
+SEEDING = ("graph=file", "graph.path=data/ca-HepTh-lcc.txt", "steps=45", "baseline=none",
+           "output.plot=false", "output.summary=false")
+SELECTORS = ("degree", "betweenness", "random", "fringe")
+
+
+def seeding_gains(seeds: range) -> dict[str, list[float]]:
+    """Per selector and seed: consumers won beyond the 20 KOLs themselves by day 45, as a
+    fraction of all consumers, against the same seed without a strategy."""
+    from sim.compose import compose_config
+    from sim.run import run
+
+    gains: dict[str, list[float]] = {selector: [] for selector in SELECTORS}
+    for seed in seeds:
+        without = run(compose_config(*SEEDING, f"seed={seed}")).model.state.ever_customer
+        for selector in SELECTORS:
+            model = run(compose_config(*SEEDING, "strategy=kol", "strategy.kol.k=20",
+                                       f"strategy.kol.selector={selector}",
+                                       f"seed={seed}")).model
+            others = np.ones(model.graph.n, dtype=bool)
+            others[model.strategies[0].kols] = False
+            won = int(model.state.ever_customer[others].sum() - without[others].sum())
+            gains[selector].append(won / model.graph.n)
+    return gains
+
+
+def findings_seeding() -> None:
+    print("F1. Seeding (Hinz et al. 2011): ca-HepTh, 20 KOLs, gain at day 45, seeds 0-4")
+    gains = seeding_gains(range(5))
+    mean = {selector: float(np.mean(values)) for selector, values in gains.items()}
+    for selector in SELECTORS:
+        print(f"   {selector}: {mean[selector]:.4f}")
+    print(f"   degree / random {mean['degree'] / mean['random']:.2f}, degree / fringe "
+          f"{mean['degree'] / mean['fringe']:.2f}, betweenness / degree "
+          f"{mean['betweenness'] / mean['degree']:.2f}")
+    fig = Figure(figsize=(6, 3.8), layout="constrained")
+    ax = fig.subplots()
+    ax.bar(SELECTORS, [mean[s] for s in SELECTORS],
+           yerr=[np.std(gains[s], ddof=1) for s in SELECTORS])
+    ax.set(ylabel="consumers won beyond the KOLs (fraction)",
+           title="Seeding 20 KOLs on ca-HepTh, day 45 (mean, sd of 5 seeds)")
+    save(fig, "findings_seeding")
+
+
+def post_ratios(graph: tuple[str, ...], seeds: range) -> list[float]:
+    """Positive / negative posts of the default model over 180 days, one per seed."""
+    from sim.compose import compose_config
+    from sim.run import run
+
+    ratios = []
+    for seed in seeds:
+        m = run(compose_config(*graph, "baseline=none", "output.plot=false",
+                               "output.summary=false", f"seed={seed}")).metrics
+        ratios.append(m["positive_messages"] / max(1, m["negative_messages"]))
+    return ratios
+
+
+def findings_valence() -> None:
+    print("F2. Positive vs negative WOM (East, Hammond & Wright 2007): posts over 180 days")
+    ba = post_ratios(("graph.n=3000",), range(10))
+    fb = post_ratios(("graph=file", "graph.path=data/facebook_combined.txt"), range(20))
+    print(f"   BA n=3,000, seeds 0-9: median {np.median(ba):.2f} (runs {min(ba):.2f}-"
+          f"{max(ba):.2f})")
+    print(f"   facebook, seeds 0-19: median {np.median(fb):.2f}, lowest {min(fb):.2f}, runs "
+          f"with positive <= negative: {sum(r <= 1 for r in fb)}")
+    fig = Figure(figsize=(6, 3.8), layout="constrained")
+    ax = fig.subplots()
+    ax.boxplot([ba, fb], tick_labels=["BA n=3,000 (10 seeds)", "facebook (20 seeds)"])
+    ax.axhline(3.0, color="black", linewidth=1, linestyle="--", label="East et al.: about 3")
+    ax.axhline(1.0, color="grey", linewidth=1, label="as many negative as positive")
+    ax.set(ylabel="positive / negative posts", title="Valence of word of mouth, defaults")
+    ax.legend(fontsize=8)
+    save(fig, "findings_valence")
+
+
+FINDINGS = (findings_seeding, findings_valence)
+THEORY = (bass_complete, bass_bounds, ic_exact, ic_percolation, sir_final_size,
+          influence_maximisation, wom_reduces_to_si)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every section (``--findings``: only the marketing findings)."""
+    argv = sys.argv[1:] if argv is None else argv
+    unknown = [a for a in argv if a != "--findings"]
+    if unknown:
+        print(f"validation.py: error: {unknown[0]} is not an option (allowed: --findings)",
+              file=sys.stderr)
+        return 2
     start = time.perf_counter()
-    for section in (bass_complete, bass_bounds, ic_exact, ic_percolation, sir_final_size,
-                    influence_maximisation, wom_reduces_to_si):
+    for section in (FINDINGS if argv else THEORY + FINDINGS):
         section()
     print(f"done in {time.perf_counter() - start:.0f}s")
     return 0

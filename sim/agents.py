@@ -24,7 +24,7 @@ from sim.population import (
     VIA_MEDIA,
     VIA_WOM,
 )
-from sim.rules.wom import MAX_READ_PROB
+from sim.rules.wom import MAX_READ_PROB, reach_factors
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -174,7 +174,7 @@ class Consumer(mesa.Agent):
                 prob = self.talkativeness * fresh * self.model.levers.talk_multiplier[self.index]
                 prob *= 1.0 if self.ever_customer else p.hearsay_talk
                 if sentiment == Sentiment.DETRACTOR:
-                    prob *= p.negativity_bias
+                    prob *= p.detractor_talk
                 if self._draw("talk") < min(1.0, prob):
                     valence = int(sentiment)
         self._pending["post"] = valence
@@ -206,10 +206,13 @@ class Consumer(mesa.Agent):
         w_pos = w_neg = c_pos = c_neg = 0.0
         miss = 1.0  # probability of reading none of today's posts
         best, best_score = NOBODY, -1.0
+        reach = reach_factors(self.model.graph, p.audience)  # a poster's limited audience
         for j, w, attention, over_group in self.ties():
             valence = posted[j]
             if valence == 0 or (over_group and valence < 0 and groups.muted[j]):
                 continue  # no post; or a complaint moderation removed from the group
+            if not over_group:
+                attention *= reach[j]  # spread over all of j's social ties
             cred = self.model.traits.credibility[j] * levers.message_credibility[j]
             weight = w * levers.post_persuasion[j]  # the post's weight in pull and signal
             if weight * cred > best_score:  # the most persuasive post; ties go to the lowest index

@@ -190,15 +190,35 @@ def test_hearsay_talks_less_than_own_experience():
     assert day.posted.tolist() == [1, 0]
 
 
-def test_negativity_bias_makes_negative_posts_more_likely():
+def test_detractor_talk_makes_negative_posts_more_likely_and_negativity_bias_does_not():
     g = path_graph(2)
     s = State.empty(2)
     s.aware[:] = True
     s.attitude[:] = [0.9, -0.9]
     s.last_news[:] = 1
-    p = replace(P, negativity_bias=2.0, hearsay_talk=1.0)
-    day = _talk(g, s, traits(2, talk=0.3), draws(2, talk=0.45), p)  # 0.45 > 0.3, < 0.6
-    assert day.posted.tolist() == [0, -1]
+    for bias, talk, expected in ((1.0, 2.0, [0, -1]), (3.0, 1.0, [0, 0])):
+        p = replace(P, negativity_bias=bias, detractor_talk=talk, hearsay_talk=1.0)
+        day = _talk(g, s.copy(), traits(2, talk=0.3), draws(2, talk=0.45), p)  # 0.45 > 0.3
+        assert day.posted.tolist() == expected, (bias, talk)
+
+
+def test_a_posters_audience_spreads_their_attention_over_all_their_ties():
+    """A hub's post is read over each tie with attention * min(1, audience / strength): the
+    same weight once read (each tie no more persuasive), a smaller chance of reading it."""
+    from sim.rules.wom import reach_factors
+
+    g = star_graph(4)  # centre 0, leaves 1..4, ties of strength 1: the centre's strength is 4
+    assert reach_factors(g, None).tolist() == [1.0] * 5
+    assert reach_factors(g, 2.0).tolist() == [0.5, 1.0, 1.0, 1.0, 1.0]
+    p = replace(P, attention=0.5, audience=2.0, hearsay_talk=1.0)
+    for hear, read in ((0.24, True), (0.26, False)):  # read w.p. 0.5 * 0.5 = 0.25, not 0.5
+        s = State.empty(5)
+        s.aware[0], s.attitude[0], s.last_news[0] = True, 0.9, 1
+        day = _talk(g, s, traits(5), draws(5, hear=hear), p)
+        assert day.heard[1:].tolist() == [read] * 4, hear
+    s = State.empty(5)  # a leaf (strength 1 <= audience) is read with the full attention
+    s.aware[1], s.attitude[1], s.last_news[1] = True, 0.9, 1
+    assert _talk(g, s, traits(5), draws(5, hear=0.49), p).heard[0]
 
 
 def test_negative_messages_weigh_more():

@@ -38,6 +38,15 @@ from sim.theory import (
 pytestmark = pytest.mark.validation
 
 
+def si_overrides(attention: float) -> list[str]:
+    """``sim.theory.wom_as_si(attention)`` with no limit on a poster's audience (the SI
+    reduction needs every tie read with the full ``attention``), unless it already says so."""
+    overrides = wom_as_si(attention)
+    if not any(o.startswith("model.audience=") for o in overrides):
+        overrides.append("model.audience=null")
+    return overrides
+
+
 # ------------------------------------------------------------------------------ helpers
 
 def ic_runs(graph: Graph, cfg, runs: int, seed: int) -> np.ndarray:
@@ -190,7 +199,7 @@ def test_word_of_mouth_reduces_to_si_preset():
     common = ["graph=ws", "graph.n=1000", "graph.k=6", f"steps={steps}"]
     wom, sir = [], []
     for seed in range(40):
-        wom.append(run(make_config(*common, *wom_as_si(attention), f"seed={seed}")
+        wom.append(run(make_config(*common, *si_overrides(attention), f"seed={seed}")
                        ).timeseries["reach"].to_numpy())
         sir.append(run(make_config(*common, "model=sir", f"model.beta={attention}",
                                    "model.gamma=0", "model.initial_infected=10",

@@ -40,9 +40,11 @@ class WomModelConfig(ModelConfig):
     complaint_rate: float = 0.3
     # (3) talk
     promoter_threshold: float = 0.3
-    negativity_bias: float = 1.5
+    negativity_bias: float = 1.25
+    detractor_talk: float = 2.5
     hearsay_talk: float = 0.3
     attention: float = 0.5
+    audience: float | None = 2.0
     persuasion: float = 1.0
     news_memory: float = 14.0
     # (4) adoption
@@ -148,6 +150,9 @@ def validate_wom(check: Checker) -> None:
     check.within("model.purchase_midpoint", -1.0, 1.0)
     check.at_least("model.quality_noise", 0.0)
     check.at_least("model.negativity_bias", 1.0)
+    check.at_least("model.detractor_talk", 0.0)
+    if check.cfg.model.audience is not None:
+        check.positive("model.audience")
     check.at_least("model.persuasion", 0.0)
     check.at_least("model.purchase_slope", 0.0)
     check.positive("model.news_memory")

@@ -68,7 +68,7 @@ def fresh_table(news_memory: float, t: int) -> np.ndarray:
 @_jit
 def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news, talkativeness,
                  talk_multiplier, complained, talk, key, t, promoter_threshold, hearsay_talk,
-                 negativity_bias, posted, senders):
+                 detractor_talk, posted, senders):
     first, last = np.uint64(lo), np.uint64(hi)
     oldest = np.int64(fresh_by_age.size - 1)
     # decide every post, a block at a time: first look up the block's freshness, then decide
@@ -85,7 +85,7 @@ def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news
             sign = np.int8(a >= promoter_threshold) - np.int8(a <= -promoter_threshold)
             prob = talkativeness[i] * fresh[i - start] * talk_multiplier[i]
             prob *= 1.0 if ever_customer[i] else hearsay_talk
-            prob *= negativity_bias if sign < 0 else 1.0
+            prob *= detractor_talk if sign < 0 else 1.0
             u = draw(talk, key, t, i)
             post = sign if aware[i] & (u < min(1.0, prob)) else np.int8(0)
             posted[i] = np.int8(-1) if complained[i] else post
@@ -109,20 +109,36 @@ def _posts_chunks(bounds, senders, *args):
 
 def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk_multiplier,
           complained, talk, key, t, promoter_threshold, news_memory, hearsay_talk,
-          negativity_bias, posted, senders):
+          detractor_talk, posted, senders):
     """Who posts today: +1 promoter post, -1 detractor post or complaint, 0 none. The posters'
     indices go, increasing, to the front of ``senders``. Returns (positive, negative) posts.
+
+    Detractors' chance is multiplied by ``detractor_talk`` (capped at 1).
 
     Written without data-dependent branches: every consumer's probability and draw are
     computed and the decision is a select (a mispredicted branch costs more than the draw)."""
     args = (fresh_table(news_memory, t), aware, attitude, ever_customer, last_news,
             talkativeness, talk_multiplier, complained, talk, key, t, promoter_threshold,
-            hearsay_talk, negativity_bias, posted)
+            hearsay_talk, detractor_talk, posted)
     if bounds.size == 2:
         total, negative = _posts_range(bounds[0], bounds[1], *args, senders)
     else:
         total, negative = _posts_chunks(bounds, senders, *args)
     return total - negative, negative
+
+
+@_jit
+def row_sums(indptr, weights):
+    """The sum of each CSR row's ``weights`` in float64, in row order (a node's tie strength,
+    shape (n,))."""
+    n = indptr.size - 1
+    sums = np.zeros(n)
+    for i in range(n):
+        total = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            total += np.float64(weights[k])
+        sums[i] = total
+    return sums
 
 
 #: an accumulator row with nothing delivered: W+, W-, C+, C-, P(miss), best score,
@@ -157,7 +173,7 @@ def _deliver(start, end, lo, last, indices, weights, attention, sender, cred, qu
 @_jit
 def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weights, g_attention,
                   g_muted, posted, senders, credibility, message_credibility, post_persuasion,
-                  post_source, susceptibility, hear, key, t, attention, negativity_bias,
+                  post_source, susceptibility, hear, key, t, attention, reach, negativity_bias,
                   persuasion, aware, attitude, last_news, aware_via, persuader, persuader_source,
                   heard, heard_signal, newly, acc, readers, reads):
     last = np.uint64(hi)
@@ -169,7 +185,7 @@ def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weigh
         side = np.uint64(0 if posted[i] > 0 else 1)
         sender = i + 1.0
         _deliver(np.uint64(indptr[i]), np.uint64(indptr[i + _ONE]), lo, last, indices, weights,
-                 attention, sender, cred, quality, side, acc)
+                 attention * reach[i], sender, cred, quality, side, acc)
         # the group channel: after the sender's social ties, as the reference reads them; a
         # negative post moderation removes today stays out of the group
         if groups and not (side == _ONE and g_muted[i]):
@@ -231,8 +247,9 @@ def _listen_chunks(bounds, *args):
 
 def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credibility,
                 message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
-                attention, negativity_bias, persuasion, aware, attitude, last_news, aware_via,
-                persuader, persuader_source, heard, heard_signal, newly, acc, readers, reads):
+                attention, reach, negativity_bias, persuasion, aware, attitude, last_news,
+                aware_via, persuader, persuader_source, heard, heard_signal, newly, acc, readers,
+                reads):
     """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
     is symmetric), so the cost is the number of deliveries, not of ties.
 
@@ -252,6 +269,9 @@ def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credi
     there would be mispredicted often. Fills ``heard``, ``heard_signal`` and ``newly`` (all
     entries). Returns (readers reached by a post, readers newly aware).
 
+    ``reach`` (float64 of n) scales each poster's ``attention`` over their social ties (a
+    poster's limited audience, :func:`sim.rules.wom.reach_factors`; ones: no limit).
+
     ``groups`` is the group channel, ``(indptr, indices, weights, attention, muted)``
     (:func:`sim.rules.groups.kernel_args`; empty arrays: none): a poster's post also goes over
     their group ties, read with the group's ``attention``, after their social ties (so each
@@ -259,7 +279,7 @@ def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credi
     poster is ``muted`` (moderated) today.
     """
     args = (indptr, indices, weights, *groups, posted, senders, credibility, message_credibility,
-            post_persuasion, post_source, susceptibility, hear, key, t, attention,
+            post_persuasion, post_source, susceptibility, hear, key, t, attention, reach,
             negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
             persuader_source, heard, heard_signal, newly, acc, readers, reads)
     if bounds.size == 2:

@@ -20,6 +20,7 @@ The per-agent reference in :mod:`sim.agents` implements the same formulas one co
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -186,7 +187,7 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
 
     Promoters post with probability talkativeness * freshness * talk_multiplier, times
     ``hearsay_talk`` for those who never bought (they only pass on what they heard); detractors
-    with that times ``negativity_bias`` (capped at 1). Today's complainers always post negatively
+    with that times ``detractor_talk`` (capped at 1). Today's complainers always post negatively
     (kernel: :func:`talk_kernels.posts`).
     """
     n = state.aware.size
@@ -196,10 +197,33 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
         _chunks(chunks, n).consumers, state.aware, state.attitude, state.ever_customer,
         state.last_news, traits.talkativeness, levers.talk_multiplier, day.complained,
         draws.talk, draws.keys[TALK], day.t, p.promoter_threshold, p.news_memory,
-        p.hearsay_talk, p.negativity_bias, posted, senders)
+        p.hearsay_talk, p.detractor_talk, posted, senders)
     day.counts["positive_messages"] = n_pos
     day.counts["negative_messages"] = n_neg
     return posted, senders[:n_pos + n_neg]
+
+
+_REACH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def reach_factors(graph: Graph, audience: float | None) -> np.ndarray:
+    """Each poster's factor on the chance that a post is read over each social tie,
+    ``r_i = min(1, audience / s_i)`` with ``s_i`` the sum of i's tie strengths (float64 of n;
+    all 1 when ``audience`` is None). A post reaches at most ``audience`` units of tie strength
+    in full: a poster with more ties spreads the same attention over all of them, so each tie
+    of a hub is read less often (docs/model.md, phase 3). Computed once per graph and audience
+    (read-only)."""
+    cached = _REACH.get(graph)
+    if cached is not None and cached[0] == audience:
+        return cached[1]
+    factors = np.ones(graph.n)
+    if audience is not None:
+        strength = talk_kernels.row_sums(graph.indptr, graph.weights)
+        over = strength > audience
+        factors[over] = audience / strength[over]
+    factors.flags.writeable = False
+    _REACH[graph] = (audience, factors)
+    return factors
 
 
 class TalkScratch:
@@ -226,7 +250,9 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     c_i = credibility_i * message_credibility_i, post weight q_ij = w_ij * post_persuasion_i,
     negativity bias L):
 
-    - p_read_j = 1 - prod_i (1 - attention * w_ij): each post is read independently;
+    - p_read_j = 1 - prod_i (1 - attention * r_i * w_ij): each post is read independently,
+      where r_i = min(1, audience / s_i) (:func:`reach_factors`) spreads the limited audience
+      of a poster whose ties' strengths sum to s_i over all of them;
     - W+ = sum q_ij over positive posts, W- = L * sum q_ij over negative posts;
     - signal s_j = (sum q_ij c_i over positive - L * sum q_ij c_i over negative) / (W+ + W-);
     - if read: aware, attitude += susceptibility_j * (1 - exp(-persuasion (W+ + W-))) *
@@ -252,7 +278,8 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
         senders,
         traits.credibility, levers.message_credibility, levers.post_persuasion, levers.post_source,
         traits.susceptibility,
-        draws.hear, draws.keys[HEAR], day.t, p.attention, p.negativity_bias, p.persuasion,
+        draws.hear, draws.keys[HEAR], day.t, p.attention, reach_factors(graph, p.audience),
+        p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
         state.persuader_source, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
         scratch.readers, scratch.reads)

@@ -1,0 +1,89 @@
+"""Marketing findings the word-of-mouth model's defaults reproduce (docs/validation.md,
+"Marketing findings"): seeding (Hinz, Skiera, Barrot & Becker 2011) and the valence of word of
+mouth (East, Hammond & Wright 2007; East, Hammond & Lomax 2008; Chevalier & Mayzlin 2006).
+Finding 5 (Libai, Muller & Peres 2013) is tests/test_value_of_seeding.py.
+
+Every limit below comes from the spread of 20 repeats of the same test on other seeds
+(``python experiments/validation.py --findings`` prints the figures of seeds 0-4 / 0-19).
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import make_config
+from sim.run import run
+
+pytestmark = [pytest.mark.validation, pytest.mark.slow]
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+#: 20 KOLs for 30 days on the co-authorship graph, adoption counted at day 45 (issue 18)
+SEEDING = ("graph=file", f"graph.path={DATA / 'ca-HepTh-lcc.txt'}", "steps=45", "baseline=none",
+           "output.plot=false", "output.summary=false")
+FACEBOOK = ("graph=file", f"graph.path={DATA / 'facebook_combined.txt'}")
+
+
+def seeding_gains(seeds: range) -> dict[str, float]:
+    """Mean over ``seeds`` of the consumers won beyond the KOLs themselves (who are given the
+    product, so they would count whatever their effect), as a fraction of all consumers,
+    against the same seed without a strategy; per selector."""
+    gains: dict[str, list[float]] = {"degree": [], "betweenness": [], "random": [], "fringe": []}
+    for seed in seeds:
+        without = run(make_config(*SEEDING, f"seed={seed}")).model.state.ever_customer
+        for selector, values in gains.items():
+            model = run(make_config(*SEEDING, "strategy=kol", "strategy.kol.k=20",
+                                    f"strategy.kol.selector={selector}", f"seed={seed}")).model
+            others = np.ones(model.graph.n, dtype=bool)
+            others[model.strategies[0].kols] = False
+            values.append(int(model.state.ever_customer[others].sum()
+                              - without[others].sum()) / model.graph.n)
+    return {selector: statistics.mean(values) for selector, values in gains.items()}
+
+
+def test_hubs_and_bridges_beat_random_seeding_by_a_margin_and_fringe_seeding_by_far():
+    """Hinz et al. (2011): hubs and bridges alike, about +50 % over random seeding (the model:
+    about 2.4x, see docs/validation.md), up to ~8x fringe seeding. Before the audience limit
+    (model.audience=null) the same scenario gave degree / random 5.5 and degree / fringe 35.
+
+    Limits from 20 blocks of 5 seeds (seeds 0-99): degree / random 1.81-3.00 (median 2.46),
+    degree / fringe 6.0-10.5 (median 8.3), betweenness / degree 0.82-1.14 (median 0.96)."""
+    gain = seeding_gains(range(5))
+    assert gain["degree"] > gain["random"] > gain["fringe"] > 0
+    hub_random = gain["degree"] / gain["random"]
+    hub_fringe = gain["degree"] / gain["fringe"]
+    assert 1.6 <= hub_random <= 3.3, gain
+    assert 5.0 <= hub_fringe <= 12.5, gain
+    assert 0.72 <= gain["betweenness"] / gain["degree"] <= 1.25, gain
+
+
+def post_counts(graph: tuple[str, ...], seeds: range) -> list[tuple[int, int]]:
+    """(positive, negative) posts of the default model over 180 days, per seed."""
+    out = []
+    for seed in seeds:
+        m = run(make_config(*graph, "baseline=none", "output.plot=false",
+                            "output.summary=false", f"seed={seed}")).metrics
+        out.append((m["positive_messages"], m["negative_messages"]))
+    return out
+
+
+def test_positive_word_of_mouth_is_about_three_times_as_common_as_negative():
+    """East, Hammond & Wright (2007): positive WOM about 3 times as common as negative across
+    15 studies. Default model on a 3,000-consumer BA graph, seeds 0-9 pooled (before the split
+    of negativity_bias: 3.8). Limits from 20 blocks of 10 seeds (seeds 0-199): 2.48-2.90
+    (median 2.62)."""
+    counts = post_counts(("graph.n=3000",), range(10))
+    ratio = sum(p for p, _ in counts) / sum(n for _, n in counts)
+    assert 2.2 <= ratio <= 3.1, ratio
+
+
+def test_a_product_that_beats_expectations_gets_more_positive_than_negative_word_of_mouth():
+    """Quality 0.7 against a mean expectation of 0.6: on the facebook graph every run must have
+    more positive posts than negative. Before, seed 2 gave 0.81 (6 of seeds 0-19 at or below
+    1); now the lowest ratio of each of 10 blocks of 20 seeds (seeds 0-199) is 2.43-2.82."""
+    counts = post_counts(FACEBOOK, range(20))
+    ratios = [p / n for p, n in counts]
+    assert min(ratios) >= 2.0, ratios
