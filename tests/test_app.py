@@ -58,7 +58,7 @@ def plain(cfg) -> dict:
 def test_overrides_from_controls_write_every_control_of_active_strategies():
     assert scenario_overrides(World(), Scenario()) == [
         "graph=ba", "graph.n=2000", "seed=0", "steps=180", "model.quality=0.7",
-        "model.negativity_bias=1.5", "strategy=none"]
+        "model.negativity_bias=1.25", "strategy=none"]
     assert scenario_overrides(SMALL, EVERYTHING) == [
         "graph=ba", "graph.n=300", "seed=5", "steps=20", "model.quality=0.55",
         "model.negativity_bias=2.5", "strategy=[kol,rewards,fast_response,ads]",

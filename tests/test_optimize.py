@@ -255,14 +255,19 @@ def test_the_budget_is_a_hard_constraint(tmp_path):
                                 "high": 3000.0}])
     result = run_space(path, tmp_path / "out", confirm=True)
     trials = result.trials
-    assert (trials["state"] == "COMPLETE").all()
+    # the only trials allowed to fail are those whose KOL share buys no KOL (covered above)
+    failed = trials["state"] != "COMPLETE"
+    assert (trials.loc[failed, "share.kol"] < 100 / 3000).all()
+    assert failed.sum() < len(trials) / 2
+    trials = trials[~failed]
     over = trials["cost_max"] > 3000 + 1e-9
     assert over.any() and (~over).any()  # the test space has both kinds
     assert not trials.loc[over, "feasible"].any()
     assert trials.loc[~over, "feasible"].all()
     assert not trials.loc[over, "pareto"].any()
     for trial in result.study.trials:
-        assert (trial.constraints["budget"] > 0) == (trial.user_attrs["cost_max"] > 3000)
+        if trial.number in trials["number"].values:
+            assert (trial.constraints["budget"] > 0) == (trial.user_attrs["cost_max"] > 3000)
     for plan in result.confirmation.plans:
         assert max(plan.fresh.cost) <= 3000 + 1e-9
         assert not over[trials["number"] == plan.trial].any()
