@@ -17,6 +17,11 @@ DATA = ROOT / "data"
 register_configs()
 
 
+def t_stat(diff: np.ndarray) -> float:
+    """A paired difference's mean in standard errors."""
+    return float(diff.mean() / (diff.std(ddof=1) / np.sqrt(diff.size)))
+
+
 def make_config(*overrides: str):
     """The composed default config with ``overrides`` (Hydra override syntax)."""
     return compose_config(*overrides)

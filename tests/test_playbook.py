@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import make_config
+from conftest import make_config, t_stat
 from sim.errors import ConfigError
 from sim.run import run
 from sim.schema import validate
@@ -26,11 +26,6 @@ def values(overrides, key, seeds=SEEDS, *, base=(), pick=None):
         result = run(make_config(*base, f"seed={seed}", "baseline=none", *overrides))
         out.append(pick(result) if pick is not None else result.metrics[key])
     return np.array(out, dtype=float)
-
-
-def t_stat(diff: np.ndarray) -> float:
-    """The paired difference's mean in standard errors."""
-    return float(diff.mean() / (diff.std(ddof=1) / np.sqrt(diff.size)))
 
 
 def same_run(a, b) -> None:
@@ -170,9 +165,11 @@ def test_live_stream_days_sell_more():
 
     live = values([], "", base=LIVE, pick=event_day_purchases)
     none = values([], "", base=LIVE[:2], pick=event_day_purchases)
-    # measured over these 20 seeds: +3.5 purchases on the four event days (from 9.8 without
-    # streams; sd 2.2, t = 7.1, smallest 0)
-    assert (live - none).min() >= 0 and t_stat(live - none) >= 3
+    # Limits from 10 blocks of 20 seeds (seeds 0-199): the block means of live - none ranged
+    # +2.4 to +3.4 purchases on the four event days, t 5.5-10.0; single seeds can lose one
+    # purchase (the stream changes who meets whom), so the check is on the paired mean.
+    diff = live - none
+    assert diff.mean() >= 1.5 and t_stat(diff) >= 4
 
 
 # ------------------------------------------------------------------ over-marketing fatigue

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import make_config
+from conftest import make_config, t_stat
 from sim.errors import ConfigError
 from sim.run import build_model, run
 from sim.schema import validate
@@ -167,7 +167,12 @@ def test_kols_json_is_written_with_labels_for_loaded_graphs(tmp_path):
 def test_hub_seeding_beats_random_seeding_on_early_reach():
     hubs = metric(["strategy=kol"], "reach", EFFECT_SEEDS, at=20)
     rand = metric(["strategy=kol", "strategy.kol.selector=random"], "reach", EFFECT_SEEDS, at=20)
-    assert (hubs - rand).min() > 0.1  # measured over these seeds: min 0.23, mean 0.36
+    # Limits from 10 blocks of 20 seeds (seeds 0-199, default model with the audience limit):
+    # the block means of hubs - random ranged 0.039-0.048 (hubs ~0.14, random ~0.09: about +50%,
+    # as Hinz et al. 2011 found), t 8.3-18.4. Single seeds can go either way (smallest -0.021),
+    # so the check is on the paired mean, not on every seed.
+    diff = hubs - rand
+    assert diff.mean() >= 0.03 and t_stat(diff) >= 5
 
 
 # ------------------------------------------------------------------------------ fast response
