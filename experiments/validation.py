@@ -324,7 +324,47 @@ def findings_valence() -> None:
     save(fig, "findings_valence")
 
 
-FINDINGS = (findings_seeding, findings_valence)
+#: a product failure for the whole horizon, the scenario of tests/test_findings.py
+BAD_NEWS = ("baseline=none", "output.plot=false", "output.summary=false", "model.crisis.day=1",
+            "model.crisis.duration=180")
+
+
+def findings_bad_news() -> None:
+    from sim.compose import compose_config
+    from sim.run import run
+
+    print("F4. The NPV of bad news (Goldenberg et al. 2007): a failure for the whole 180 days, "
+          "seeds 0-4")
+    shares = (0.02, 0.05, 0.10)
+    loss: dict[float, list[float]] = {share: [] for share in shares}
+    direct: dict[float, list[float]] = {share: [] for share in shares}
+    for seed in range(5):
+        ref = run(compose_config(*BAD_NEWS, "model.crisis.share=0", f"seed={seed}"))
+        customers = int(ref.model.state.ever_customer.sum())
+        for share in shares:
+            result = run(compose_config(*BAD_NEWS, f"model.crisis.share={share}",
+                                        f"seed={seed}"))
+            loss[share].append(1 - result.metrics["npv"] / ref.metrics["npv"])
+            direct[share].append(int(result.model.crisis.hit.sum()) / customers)
+    for share in shares:
+        print(f"   share {share:.2f}: NPV lost {np.mean(loss[share]):.3f}; the hit customers' "
+              f"share of all customers {np.mean(direct[share]):.3f} (loss "
+              f"{np.mean(loss[share]) / np.mean(direct[share]):.1f}x that)")
+    fig = Figure(figsize=(6, 3.8), layout="constrained")
+    ax = fig.subplots()
+    x = [100 * share for share in shares]
+    ax.errorbar(x, [np.mean(loss[s]) for s in shares],
+                yerr=[np.std(loss[s], ddof=1) for s in shares], marker="o", label="NPV lost")
+    ax.plot(x, [np.mean(direct[s]) for s in shares], marker="s", color="grey",
+            label="hit customers' share of customers (losing them all)")
+    ax.set(xlabel="share of the market the product fails for (%)",
+           ylabel="fraction of NPV (mean, sd of 5 seeds)",
+           title="The NPV of bad news, default model, 180 days")
+    ax.legend(fontsize=8)
+    save(fig, "findings_bad_news")
+
+
+FINDINGS = (findings_seeding, findings_valence, findings_bad_news)
 THEORY = (bass_complete, bass_bounds, ic_exact, ic_percolation, sir_final_size,
           influence_maximisation, wom_reduces_to_si)
 
