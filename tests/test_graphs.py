@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
-from conftest import DATA
+from conftest import DATA, path_graph
 from sim.config import (
     GRAPH_SCHEMAS,
     BAGraphConfig,
@@ -723,3 +723,14 @@ def test_cache_notices_a_changed_file(tmp_path):
     assert cached_build(cfg, 0, tmp_path / "cache").num_edges == 2
     path.write_text("1 2\n2 3\n3 4\n")
     assert cached_build(cfg, 0, tmp_path / "cache").num_edges == 3
+
+
+def test_adjacency_is_the_unweighted_matrix_built_once():
+    graph = path_graph(5, weight=0.3)
+    adjacency = graph.adjacency()
+    assert adjacency is graph.adjacency()  # every model on the graph shares one copy
+    expected = np.zeros((5, 5))
+    for i in range(4):
+        expected[i, i + 1] = expected[i + 1, i] = 1.0
+    assert np.array_equal(adjacency.toarray(), expected)
+    assert np.array_equal(adjacency @ np.ones(5), graph.degree)

@@ -62,6 +62,8 @@ class Graph:
     name: str = ""
     weighted: bool = False
     _degree: np.ndarray = field(init=False, repr=False, compare=False)
+    _adjacency: sp.csr_array | None = field(init=False, repr=False, compare=False,
+                                            default=None)
 
     def __post_init__(self) -> None:
         indptr = _readonly(self.indptr, np.int64)
@@ -118,6 +120,16 @@ class Graph:
 
     # ------------------------------------------------------------------------------------
     # access
+
+    def adjacency(self) -> sp.csr_array:
+        """The unweighted adjacency matrix (float64 ones at the stored entries), built on first
+        use and kept: every model on this graph shares one copy (on a complete graph of 5,000
+        nodes it holds 400 MB)."""
+        if self._adjacency is None:
+            data = np.ones(self.nnz)
+            object.__setattr__(self, "_adjacency", sp.csr_array(
+                (data, self.indices, self.indptr), shape=(self.n, self.n)))
+        return self._adjacency
 
     def neighbors(self, i: int) -> np.ndarray:
         """Neighbours of node ``i``: a read-only int32 view, shape (degree[i],), sorted."""

@@ -42,11 +42,6 @@ def choose_seeds(graph: Graph, count: int, ids: list[Any] | None,
     return np.unique(np.asarray(nodes, dtype=np.int64))
 
 
-def _unweighted(graph: Graph) -> sp.csr_array:
-    data = np.ones(graph.nnz)
-    return sp.csr_array((data, graph.indices, graph.indptr), shape=(graph.n, graph.n))
-
-
 class Preset:
     """Base: ``status`` array, ``ever`` (ever active) and the day counter."""
 
@@ -76,7 +71,7 @@ class Bass(Preset):
 
     def __init__(self, graph, cfg, rng, seed_rng):
         super().__init__(graph, cfg, rng, seed_rng)
-        self.adjacency = _unweighted(graph)
+        self.adjacency = graph.adjacency()
         self.degree = np.maximum(graph.degree, 1)
 
     def step(self) -> int:
@@ -174,7 +169,7 @@ class WattsThreshold(Preset):
 
     def __init__(self, graph, cfg, rng, seed_rng):
         super().__init__(graph, cfg, rng, seed_rng)
-        self.adjacency = _unweighted(graph)
+        self.adjacency = graph.adjacency()
         self.degree = graph.degree
         self.seed_nodes = choose_seeds(graph, cfg.seeds, cfg.seed_ids, seed_rng)
         self.activate(self.seed_nodes)
