@@ -342,7 +342,9 @@ def test_response_queue_kernels_match_a_plain_loop():
         draws = rng.uniform(0, 1, rows.size)
         att, cust, loy = rng.uniform(-1, 1, n), rng.uniform(0, 1, n) < 0.5, rng.uniform(0, 1, n)
         cred, until = np.ones(n), rng.integers(t - 2, t + 2, n)
+        times = rng.integers(0, 2, n)  # earlier recoveries: a later one closes 0.4 of each gap
         ref_att, ref_loy, ref_cred, ref_until = att.copy(), loy.copy(), cred.copy(), until.copy()
+        ref_times = times.copy()
         ref_recovered, ref_delay = 0, 0.0
         for k, row in enumerate(rows):  # the plain reference
             c = who[row]
@@ -350,21 +352,25 @@ def test_response_queue_kernels_match_a_plain_loop():
             ref_delay += delay
             if draws[k] < 0.8 * 2 ** (-delay / 2.0):
                 ref_recovered += 1
-                ref_att[c] = max(ref_att[c], 0.5)
+                lift = 1.0 if ref_times[c] == 0 else 0.4
+                ref_times[c] += 1
+                ref_att[c] += lift * max(0.0, 0.5 - ref_att[c])
                 if cust[c]:
-                    ref_loy[c] = min(1.0, max(ref_loy[c], before[row] + 0.1))
+                    gap = max(0.0, before[row] + 0.1 - ref_loy[c])
+                    ref_loy[c] = min(1.0, ref_loy[c] + lift * gap)
             if ref_until[c] < t:
                 ref_cred[c] *= 0.7
             ref_until[c] = t + 3
         left = [r for r in range(size) if r not in set(rows.tolist())]
         ref_queue = who[left].tolist()
         recovered, delay_sum, kept = kernels.answer(
-            rows, t, who, posted, ready, before, size, draws, 0.8, 2.0, 0.5, 0.1, 0.7, 3, att,
-            cust, loy, cred, until)
+            rows, t, who, posted, ready, before, size, draws, 0.8, 2.0, 0.5, 0.1, 0.4, 0.7, 3,
+            att, cust, loy, cred, until, times)
         assert (recovered, kept) == (ref_recovered, len(left)), trial
         assert delay_sum == pytest.approx(ref_delay)
         assert who[:kept].tolist() == ref_queue
-        for got, want in ((att, ref_att), (loy, ref_loy), (cred, ref_cred), (until, ref_until)):
+        for got, want in ((att, ref_att), (loy, ref_loy), (cred, ref_cred), (until, ref_until),
+                          (times, ref_times)):
             assert np.allclose(got, want), trial
 
 

@@ -22,6 +22,9 @@ class ComplaintQueue:
         complainer's loyalty when complaining.
     answered_until : int64 array, shape (n,)
         Last day each consumer's posts are discounted by a public answer (-1: none).
+    recoveries : int64 array, shape (n,)
+        How many times each consumer has been recovered (a later recovery gives back less:
+        ``repeat_recovery``).
     """
 
     def __init__(self) -> None:
@@ -32,10 +35,12 @@ class ComplaintQueue:
         self.loyalty_before = np.zeros(16)
         self.rows = np.zeros(16, dtype=np.int64)
         self.answered_until = np.zeros(0, dtype=np.int64)
+        self.recoveries = np.zeros(0, dtype=np.int64)
 
     def setup(self, n: int) -> None:
         """Size the per-consumer memory of answers for ``n`` consumers."""
         self.answered_until = np.full(n, -1, dtype=np.int64)
+        self.recoveries = np.zeros(n, dtype=np.int64)
 
     def add(self, who: np.ndarray, t: int, delays: np.ndarray, loyalty: np.ndarray) -> None:
         """Append today's complaints by ``who`` (posted on day ``t``, ready ``delays`` later,
@@ -64,6 +69,7 @@ class ComplaintQueue:
         recovered, delay_sum, self.size = kernels.answer(
             rows, t, self.who, self.posted_on, self.ready_at, self.loyalty_before, self.size,
             draws, cfg.recovery_max, cfg.recovery_halflife, cfg.recovery_attitude,
-            cfg.recovery_bonus, cfg.answer_credibility, cfg.answer_memory, state.attitude,
-            state.customer, state.loyalty, credibility, self.answered_until)
+            cfg.recovery_bonus, cfg.repeat_recovery, cfg.answer_credibility, cfg.answer_memory,
+            state.attitude, state.customer, state.loyalty, credibility, self.answered_until,
+            self.recoveries)
         return recovered, delay_sum

@@ -30,7 +30,8 @@ class CrisisPlanConfig(StrategyConfig):
     recovery_max: float = 0.8
     recovery_halflife: float = 2.0
     recovery_attitude: float = 0.5
-    recovery_bonus: float = 0.1
+    recovery_bonus: float = 0.0
+    repeat_recovery: float = 0.5
     answer_credibility: float = 0.3
     answer_memory: int = 14
     statement_credibility: float = 0.5
@@ -50,8 +51,8 @@ def validate_crisis_plan(check: Checker) -> None:
         check.integer(f"{key}.{name}", 0)
     for name in ("surge_days", "statement_days"):
         check.integer(f"{key}.{name}", 1)
-    for name in ("recovery_max", "recovery_bonus", "answer_credibility", "statement_credibility",
-                 "compensation_attitude", "compensation_loyalty"):
+    for name in ("recovery_max", "recovery_bonus", "repeat_recovery", "answer_credibility",
+                 "statement_credibility", "compensation_attitude", "compensation_loyalty"):
         check.prob(f"{key}.{name}")
     check.within(f"{key}.recovery_attitude", -1.0, 1.0)
     check.positive(f"{key}.recovery_halflife")
@@ -80,8 +81,9 @@ class CrisisPlanStrategy(Strategy):
     first, among those made since the crisis began (each staffed day ``cost_per_day``, each
     answer ``cost_per_response``): an answer after *d* days recovers the complainer with
     probability ``recovery_max * 0.5 ** (d / recovery_halflife)`` (attitude at least
-    ``recovery_attitude``, a customer's loyalty back to its level before the complaint plus
-    ``recovery_bonus``), and the complainer's posts are believed ``answer_credibility`` as much
+    ``recovery_attitude``, a customer's loyalty back to its level when complaining plus
+    ``recovery_bonus``; ``repeat_recovery`` of each gap for a consumer recovered before), and
+    the complainer's posts are believed ``answer_credibility`` as much
     for ``answer_memory`` days, as with :mod:`~sim.strategies.fast_response`. On detection a
     public statement (``cost_statement``; none when ``statement_credibility`` is 1) makes the
     posts of those hit believed ``statement_credibility`` as much for ``statement_days`` days,

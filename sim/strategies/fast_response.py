@@ -43,7 +43,8 @@ class FastResponseConfig(StrategyConfig):
     recovery_max: float = 0.8
     recovery_halflife: float = 2.0
     recovery_attitude: float = 0.5
-    recovery_bonus: float = 0.1
+    recovery_bonus: float = 0.0
+    repeat_recovery: float = 0.5
     answer_credibility: float = 0.3
     answer_memory: int = 14
     cost_per_response: float = 10.0
@@ -56,7 +57,7 @@ def validate_fast_response(check: Checker) -> None:
     check.at_least("strategy.fast_response.delay", 0.0)
     check.one_of("strategy.fast_response.delay_unit", ("hours", "days"))
     check.one_of("strategy.fast_response.delay_dist", ("exponential", "fixed", "uniform"))
-    for key in ("recovery_max", "recovery_bonus", "answer_credibility"):
+    for key in ("recovery_max", "recovery_bonus", "repeat_recovery", "answer_credibility"):
         check.prob(f"strategy.fast_response.{key}")
     check.within("strategy.fast_response.recovery_attitude", -1.0, 1.0)
     check.positive("strategy.fast_response.recovery_halflife")
@@ -74,8 +75,9 @@ class FastResponseStrategy(Strategy):
     ``cost_per_response``, and every staffed day ``cost_per_day``; with no budget left the team
     stops. An answer after total delay *d* days recovers the complainer with probability
     ``recovery_max * 0.5 ** (d / recovery_halflife)``: their attitude rises to at least
-    ``recovery_attitude`` and, if still a customer, their loyalty returns to its level before the
-    complaint plus ``recovery_bonus`` (service recovery). Answered or not, the public answer lowers
+    ``recovery_attitude`` and, if still a customer, their loyalty returns to its level when
+    complaining plus ``recovery_bonus`` (service recovery); a consumer recovered before gets back
+    only ``repeat_recovery`` of each gap. Answered or not, the public answer lowers
     the credibility of the complainer's posts by ``answer_credibility`` for ``answer_memory``
     days, today's complaint included when it is answered the same day. Unanswered complaints
     keep their full weight.

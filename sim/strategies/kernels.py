@@ -114,14 +114,18 @@ def due_rows(ready_at, size, t, limit, out):
 
 @_jit
 def answer(rows, t, who, posted_on, ready_at, loyalty_before, size, draws, recovery_max,
-           halflife, recovery_attitude, recovery_bonus, answer_credibility, answer_memory,
-           attitude, customer, loyalty, message_credibility, answered_until):
+           halflife, recovery_attitude, recovery_bonus, repeat_recovery, answer_credibility,
+           answer_memory, attitude, customer, loyalty, message_credibility, answered_until,
+           recoveries):
     """Answer the complaints in queue ``rows`` on day ``t`` (see
     :class:`~sim.strategies.fast_response.FastResponseStrategy`) and remove them from the queue
     (the first ``size`` entries of ``who``, ``posted_on``, ``ready_at``, ``loyalty_before``,
     kept in order). ``draws`` holds one uniform per answer; an answer after a total delay of
     ``d`` days recovers the complainer when its draw is below
-    ``recovery_max * 2 ** (-d / halflife)``. Returns (recovered, sum of delays, new size)."""
+    ``recovery_max * 2 ** (-d / halflife)``. A first recovery lifts attitude to at least
+    ``recovery_attitude`` and a customer's loyalty to at least ``loyalty_before +
+    recovery_bonus``; a later one (``recoveries``, per consumer, counts them) closes only
+    ``repeat_recovery`` of each gap. Returns (recovered, sum of delays, new size)."""
     recovered = 0
     delay_sum = 0.0
     done = np.zeros(size, dtype=np.bool_)
@@ -133,10 +137,18 @@ def answer(rows, t, who, posted_on, ready_at, loyalty_before, size, draws, recov
         delay_sum += delay
         if draws[k] < recovery_max * np.exp2(-delay / halflife):
             recovered += 1
-            attitude[consumer] = max(attitude[consumer], recovery_attitude)
+            lift = 1.0 if recoveries[consumer] == 0 else repeat_recovery
+            recoveries[consumer] += 1
+            now = attitude[consumer]
+            if now < recovery_attitude:  # (a lift of 1 lands exactly on the target)
+                attitude[consumer] = (recovery_attitude if lift >= 1.0
+                                      else now + lift * (recovery_attitude - now))
             if customer[consumer]:
                 restored = loyalty_before[row] + recovery_bonus
-                loyalty[consumer] = min(1.0, max(loyalty[consumer], restored))
+                now = loyalty[consumer]
+                if now < restored:
+                    loyalty[consumer] = min(1.0, restored if lift >= 1.0
+                                            else now + lift * (restored - now))
         if answered_until[consumer] < t:  # not shown yet today: today's posts count less too
             message_credibility[consumer] *= answer_credibility
         answered_until[consumer] = t + answer_memory
