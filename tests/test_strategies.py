@@ -250,6 +250,22 @@ def test_ads_raise_early_reach_and_are_attributed():
     assert m["from_ads"] > 0 and m["ads_impressions"] > 0
 
 
+def test_flighted_ads_run_on_a_share_of_days_drawn_from_their_own_stream():
+    days = 90  # BASE's horizon
+    always = run(make_config(*BASE, "strategy=ads", "baseline=none"))
+    assert always.metrics["ads_impressions"] == 5000 * days
+    flighted = [run(make_config(*BASE, "strategy=ads", "strategy.ads.on_share=0.5",
+                                "baseline=none", f"seed={seed}")).metrics for seed in (0, 1)]
+    on_days = [m["ads_impressions"] / 5000 for m in flighted]
+    # Binomial(90, 0.5): mean 45, sd 4.7; the two seeds draw different schedules
+    assert all(30 <= d <= 60 and d == int(d) for d in on_days) and on_days[0] != on_days[1]
+    assert flighted[0]["cost"] == pytest.approx(0.01 * 5000 * on_days[0])
+    never = run(make_config(*BASE, "strategy=ads", "strategy.ads.on_share=0", "baseline=none"))
+    plain = run(make_config(*BASE, "baseline=none"))
+    assert never.metrics["ads_impressions"] == 0
+    assert never.timeseries.equals(plain.timeseries)  # no ads day: the world without ads
+
+
 # ---------------------------------------------------------------------------- attribution
 
 def test_every_conversion_has_one_source():

@@ -24,6 +24,7 @@ class AdsConfig(StrategyConfig):
     cost_per_impression: float = 0.01
     effectiveness: float = 0.005
     tone: float = 0.2
+    on_share: float = 1.0
 
 
 def validate_ads(check: Checker) -> None:
@@ -32,6 +33,7 @@ def validate_ads(check: Checker) -> None:
     check.price("strategy.ads.cost_per_impression")
     check.prob("strategy.ads.effectiveness")
     check.within("strategy.ads.tone", -1.0, 1.0)
+    check.prob("strategy.ads.on_share")
 
 
 class AdsStrategy(Strategy):
@@ -40,7 +42,10 @@ class AdsStrategy(Strategy):
     Impressions fall on consumers uniformly at random; each makes an unaware consumer aware with
     probability ``effectiveness``, so the day's extra awareness probability is
     ``1 - exp(-effectiveness * impressions / n)``. Consumers reached by ads start with attitude
-    ``tone``.
+    ``tone``. With ``on_share`` below 1 the campaign is flighted: each day of its period it runs
+    with probability ``on_share`` (a draw from the strategy's own stream), so the schedule varies
+    from day to day as a media plan's bursts do; 1 (the default) runs every day and draws
+    nothing.
     """
 
     name = "ads"
@@ -53,6 +58,8 @@ class AdsStrategy(Strategy):
         if not self.in_period(model.t):
             return
         cfg = self.cfg
+        if cfg.on_share < 1.0 and self.rng.random() >= cfg.on_share:
+            return  # a day off the flighting schedule
         impressions = min(cfg.impressions_per_day, self.affordable(cfg.cost_per_impression))
         if impressions <= 0:
             return
