@@ -10,6 +10,7 @@ HTTP(S) proxies pointing at a local trap that counts every connection an HTTP cl
 from __future__ import annotations
 
 import os
+import re
 import socket
 import socketserver
 import subprocess
@@ -18,6 +19,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -158,70 +160,128 @@ def choose(page: Page, scope: str, label: str, option: str) -> None:
         has_text=option).first.click()
 
 
-def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
-    url, trap = app_server
+@contextmanager
+def dashboard_page(url: str, trap: ProxyTrap) -> Iterator[Page]:
+    """The dashboard at ``url`` in headless Chromium; on leaving, checks that no request left
+    127.0.0.1 and that the server never tried a proxy."""
+    requested: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 1150})
-            requested: list[str] = []
             page.on("request", lambda r: requested.append(r.url))
             page.on("websocket", lambda ws: requested.append(ws.url))
             page.goto(url)
-            # past solara's "Loading app" splash: the app's own elements are rendered
-            page.wait_for_selector(".womsim-kpi-reach", timeout=LOAD_TIMEOUT)
-            page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
-            expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180")
-            expect(page.locator(".womsim-command-a")).to_contain_text("strategy=none")
-            kpis_before = kpi_texts(page)
-            plot_before = image_src(page, "timeseries")
-            conversions_before = image_src(page, "conversions")
-            assert len(kpis_before) == 5
-
-            # change a control: B adds referral rewards to its KOLs
-            page.locator(".womsim-strategy-b-rewards").click()
-            expect(page.locator(".womsim-command-b")).to_contain_text(
-                "strategy.rewards.referral_reward=10", timeout=60_000)
-            expect(page.locator(".womsim-command-b")).to_contain_text("'strategy=[kol,rewards]'")
-            expect(page.get_by_text("Referral reward 10")).to_be_visible()
-
-            # step: the KPIs and the plots change
-            timings = [step_and_time(page, day) for day in (1, 2, 3)]
-            kpis_after = kpi_texts(page)
-            assert kpis_after != kpis_before
-            reach = page.locator(".womsim-kpi-reach .womsim-kpi-delta").inner_text()
-            assert reach.strip() not in ("+0.0 pp", "n/a"), kpis_after
-            assert image_src(page, "timeseries") != plot_before
-            assert image_src(page, "conversions") != conversions_before
-            page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-            assert (tmp_path / "dashboard.png").stat().st_size > 10_000
-            print(f"\nstep -> rendered, n=2,000: {', '.join(f'{t:.2f}s' for t in timings)}")
-
-            # n = 100,000 consumers (the default engine): each step still renders quickly
-            choose(page, ".womsim-world", "Consumers", "100000")
-            expect(page.locator(".womsim-command-a")).to_contain_text(
-                "graph.n=100000", timeout=LOAD_TIMEOUT)
-            expect(page.locator(".womsim-network")).to_contain_text(
-                "a sample of 2,000 of 100,000 consumers", timeout=LOAD_TIMEOUT)
-            day = int(page.locator(".womsim-day").inner_text().split()[1])
-            big = [step_and_time(page, day + i) for i in (1, 2, 3, 4, 5)]
-            print(f"step -> rendered, n=100,000: {', '.join(f'{t:.2f}s' for t in big)}")
-            assert min(big) < 2.0, big  # generous: CI machines are shared; typically ~0.5 s
-            page.screenshot(path=str(tmp_path / "dashboard-100k.png"), full_page=True)
-
-            # a rejected value: a negative budget is refused with the control's name
-            budget = page.locator(".womsim-budget-a input")
-            budget.fill("-5")
-            budget.press("Enter")
-            expect(page.locator(".womsim-error")).to_contain_text("Budget", timeout=30_000)
-            expect(page.locator(".womsim-command-a")).not_to_contain_text("budget=")
-
-            # reset: back to day 0
-            page.get_by_role("button", name="Reset").click()
-            expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180", timeout=30_000)
+            yield page
         finally:
             browser.close()
     outside = sorted({u for u in requested if urlsplit(u).hostname not in LOOPBACK
                       and not u.startswith(("data:", "blob:"))})
     assert not outside, f"requests left 127.0.0.1: {outside}"
     assert trap.connections == 0, "the server tried to reach the outside through a proxy"
+
+
+def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
+    url, trap = app_server
+    with dashboard_page(url, trap) as page:
+        # past solara's "Loading app" splash: the app's own elements are rendered
+        page.wait_for_selector(".womsim-kpi-reach", timeout=LOAD_TIMEOUT)
+        page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+        expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180")
+        expect(page.locator(".womsim-command-a")).to_contain_text("strategy=none")
+        kpis_before = kpi_texts(page)
+        plot_before = image_src(page, "timeseries")
+        conversions_before = image_src(page, "conversions")
+        assert len(kpis_before) == 5
+
+        # change a control: B adds referral rewards to its KOLs
+        page.locator(".womsim-strategy-b-rewards").click()
+        expect(page.locator(".womsim-command-b")).to_contain_text(
+            "strategy.rewards.referral_reward=10", timeout=60_000)
+        expect(page.locator(".womsim-command-b")).to_contain_text("'strategy=[kol,rewards]'")
+        expect(page.get_by_text("Referral reward 10")).to_be_visible()
+
+        # step: the KPIs and the plots change
+        timings = [step_and_time(page, day) for day in (1, 2, 3)]
+        kpis_after = kpi_texts(page)
+        assert kpis_after != kpis_before
+        reach = page.locator(".womsim-kpi-reach .womsim-kpi-delta").inner_text()
+        assert reach.strip() not in ("+0.0 pp", "n/a"), kpis_after
+        assert image_src(page, "timeseries") != plot_before
+        assert image_src(page, "conversions") != conversions_before
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+        print(f"\nstep -> rendered, n=2,000: {', '.join(f'{t:.2f}s' for t in timings)}")
+
+        # n = 100,000 consumers (the default engine): each step still renders quickly
+        choose(page, ".womsim-world", "Consumers", "100000")
+        expect(page.locator(".womsim-command-a")).to_contain_text(
+            "graph.n=100000", timeout=LOAD_TIMEOUT)
+        expect(page.locator(".womsim-network")).to_contain_text(
+            "a sample of 2,000 of 100,000 consumers", timeout=LOAD_TIMEOUT)
+        day = int(page.locator(".womsim-day").inner_text().split()[1])
+        big = [step_and_time(page, day + i) for i in (1, 2, 3, 4, 5)]
+        print(f"step -> rendered, n=100,000: {', '.join(f'{t:.2f}s' for t in big)}")
+        assert min(big) < 2.0, big  # generous: CI machines are shared; typically ~0.5 s
+        page.screenshot(path=str(tmp_path / "dashboard-100k.png"), full_page=True)
+
+        # a rejected value: a negative budget is refused with the control's name
+        budget = page.locator(".womsim-budget-a input")
+        budget.fill("-5")
+        budget.press("Enter")
+        expect(page.locator(".womsim-error")).to_contain_text("Budget", timeout=30_000)
+        expect(page.locator(".womsim-command-a")).not_to_contain_text("budget=")
+
+        # reset: back to day 0
+        page.get_by_role("button", name="Reset").click()
+        expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180", timeout=30_000)
+
+
+def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
+    """Run N seeds: a bad N is refused beside the field; N = 3 gives the table of B − A with
+    95 % intervals and the band chart."""
+    url, trap = app_server
+    with dashboard_page(url, trap) as page:
+        page.wait_for_selector(".womsim-seeds-run", timeout=LOAD_TIMEOUT)
+        button = page.locator(".womsim-seeds-run")
+        expect(button).to_have_text("Run 5 seeds")
+        field = page.locator(".womsim-seeds-n input")
+
+        field.fill("1")
+        field.press("Enter")
+        expect(page.locator(".womsim-seeds-n-error")).to_contain_text(
+            "Seeds to run (n_seeds) = 1 is invalid: allowed an integer in [2, 50]",
+            timeout=30_000)
+        expect(button).to_be_disabled()
+
+        field.fill("3")
+        field.press("Enter")
+        expect(button).to_have_text("Run 3 seeds", timeout=30_000)
+        expect(page.locator(".womsim-seeds-n-error")).to_have_count(0)
+        expect(button).to_be_enabled()
+        page.evaluate(  # record what the progress line says while the seeds run
+            "() => { window.seedProgress = [];"
+            "  new MutationObserver(() => {"
+            "    const el = document.querySelector('.womsim-seeds-progress');"
+            "    if (el) window.seedProgress.push(el.textContent); })"
+            "  .observe(document.body, {childList: true, subtree: true,"
+            "           characterData: true}); }")
+        start = time.perf_counter()
+        button.click()
+        interval = page.locator(".womsim-seeds-row-customers .womsim-seeds-interval")
+        expect(interval).to_have_text(re.compile(r"^\[[-+]\d+\.\d pp, [-+]\d+\.\d pp\]$"),
+                                      timeout=LOAD_TIMEOUT)
+        latency = time.perf_counter() - start
+        results = page.locator(".womsim-seeds-results")
+        expect(results).to_contain_text("Over 3 seeds: B − A on day 180")
+        expect(results).to_contain_text("Seeds 0–2")
+        expect(page.locator(".womsim-seeds-row-customers .womsim-seeds-better")).to_have_text(
+            re.compile(r"^[0-3] of 3$"))
+        expect(page.locator(".womsim-seeds-row")).to_have_count(7)
+        progress = page.evaluate("() => window.seedProgress")
+        assert any(re.fullmatch(r"seed [1-3] of 3", t) for t in progress), progress
+        page.wait_for_selector(".womsim-seeds-results img", timeout=30_000)
+        expect(button).to_be_enabled()
+        page.screenshot(path=str(tmp_path / "dashboard-seeds.png"), full_page=True)
+        assert (tmp_path / "dashboard-seeds.png").stat().st_size > 10_000
+        print(f"\nRun 3 seeds: click -> table, n=2,000, 180 days: {latency:.2f}s")

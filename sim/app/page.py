@@ -6,17 +6,20 @@ Mesa's ``SolaraViz`` shows one model with one set of parameters; the dashboard c
 scenarios, so the page is laid out with plain Solara around Mesa's own pieces: the
 ``ModelController`` (Step / Play / Reset, stepping a :class:`~sim.app.state.Comparison`, which is
 a ``mesa.Model``), ``UserInputs`` (sliders and selects of each scenario) and the
-``update_counter`` that re-renders the views after each step. All the logic is in
-:mod:`sim.app.controls` and :mod:`sim.app.state`; figures come from :mod:`sim.app.views`; this
-module only renders them.
+``update_counter`` that re-renders the views after each step. "Run N seeds" runs both
+scenarios as whole runs on N seeds in a background task and shows their paired differences.
+All the logic is in :mod:`sim.app.controls`, :mod:`sim.app.state` and :mod:`sim.app.seeds`;
+figures come from :mod:`sim.app.views` and :mod:`sim.app.seed_views`; this module only renders
+them.
 """
 
 from __future__ import annotations
 
+import html
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import solara
@@ -30,7 +33,7 @@ warnings.filterwarnings("ignore", message="Cookies with samesite=none require ht
 from mesa.visualization.solara_viz import ModelController, UserInputs  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from sim.app import views  # noqa: E402
+from sim.app import seed_views, views  # noqa: E402
 from sim.app.controls import (  # noqa: E402
     GRAPH_KINDS,
     STRATEGY_NAMES,
@@ -39,6 +42,7 @@ from sim.app.controls import (  # noqa: E402
     World,
 )
 from sim.app.offline import apply_offline_settings  # noqa: E402
+from sim.app.seeds import DEFAULT_SEEDS, SeedStudy, check_seeds, run_seeds  # noqa: E402
 from sim.app.state import KPIS, Comparison  # noqa: E402
 from sim.catalog import METRICS  # noqa: E402
 from sim.strategies.community import RECRUIT_RULES  # noqa: E402
@@ -61,6 +65,8 @@ SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 NETWORK_SAMPLE = 2000
 #: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
 REBUILD_DELAY = 0.25
+#: seconds "Run N seeds" pauses after each progress update, so that the page shows it
+SEED_PAUSE = 0.05
 TONE_COLORS = {"better": "#1b7a35", "worse": "#c62828", "same": "#555555"}
 
 CSS = """
@@ -72,6 +78,11 @@ CSS = """
 .womsim-command { white-space: pre-wrap; word-break: break-all; font-size: 0.8rem;
                   background: #f5f5f5; padding: 6px; border-radius: 4px; }
 .womsim-day { font-size: 1.1rem; font-weight: 600; }
+.womsim-seeds-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+.womsim-seeds-table th, .womsim-seeds-table td { padding: 4px 8px; text-align: right;
+                                                 border-bottom: 1px solid #e0e0e0; }
+.womsim-seeds-table th:first-child, .womsim-seeds-table td:first-child { text-align: left; }
+.womsim-seeds-table td.womsim-seeds-mean { font-weight: 600; }
 """
 
 
@@ -304,10 +315,106 @@ def CommandsView(model: Comparison) -> None:
                     style={"font-size": "0.85rem", "color": "#555"})
 
 
-def _labels(model: Comparison) -> dict[str, str]:
+def _labels(model: Comparison | SeedStudy) -> dict[str, str]:
+    scenarios = {"a": model.a, "b": model.b}
     return {w: f"{w.upper()}: " + (", ".join(STRATEGY_LABELS[s]
-                                             for s in model.scenario(w).strategies) or "none")
+                                             for s in scenarios[w].strategies) or "none")
             for w in ("a", "b")}
+
+
+@solara.component
+def SeedsControls(seeds: SeedsState, on_n: Callable[[int | None], None],
+                  on_run: Callable[[], None]) -> None:
+    """N, the "Run N seeds" button and, while it runs, which seed it is on.
+
+    The state is read here, not in the page, so that progress re-renders this card only."""
+    n_seeds, error, run_error = seeds.n.value, seeds.n_error.value, seeds.run_error.value
+    running = seeds.task.pending
+    with solara.Card("Run N seeds", margin=0, classes=["womsim-seeds"]):
+        solara.InputInt("Seeds to run", value=n_seeds if isinstance(n_seeds, int) else None,
+                        optional=True, on_value=on_n, classes=["womsim-seeds-n"])
+        if error:
+            solara.Error(error, dense=True, classes=["womsim-seeds-n-error"])
+        label = f"Run {n_seeds} seeds" if not error and isinstance(n_seeds, int) else "Run seeds"
+        with solara.Row(style={"align-items": "center"}):
+            solara.Button(label, on_click=on_run, disabled=bool(error) or running,
+                          color="primary", classes=["womsim-seeds-run"])
+            if running:
+                k, total = seeds.progress.value
+                solara.Text(f"seed {k} of {total}",
+                            classes=["womsim-seeds-progress"],
+                            style={"font-size": "0.85rem", "color": "#1f77b4"})
+        if running:
+            k, total = seeds.progress.value
+            solara.ProgressLinear(100 * (k - 1) / total)
+        else:
+            with solara.Column(style={"margin-top": "4px"}):
+                solara.Text("Runs A and B to the horizon on N seeds from the world's seed "
+                            "on, and shows B − A with 95 % intervals.",
+                            style={"font-size": "0.8rem", "color": "#555"})
+        if run_error:
+            solara.Error(run_error, dense=True, classes=["womsim-seeds-error"])
+
+
+@dataclass(frozen=True)
+class SeedsState:
+    """What "Run N seeds" keeps between renders: N as typed, its error, the task, which seed it
+    is on, the last study and the error of the last try."""
+
+    n: solara.Reactive
+    n_error: solara.Reactive
+    progress: solara.Reactive
+    study: solara.Reactive
+    run_error: solara.Reactive
+    task: Any
+
+
+def seeds_table_html(study: SeedStudy) -> str:
+    """The results table: one row per KPI (B − A mean, 95 % interval, B better in k of N, A's
+    and B's means), in the KPI cards' units; the mean is coloured when its interval excludes 0.
+    """
+    head = ("<tr><th>KPI</th><th>B − A</th><th>95 % interval</th><th>B better in</th>"
+            "<th>A</th><th>B</th></tr>")
+    rows = []
+    for d in study.differences():
+        t = {k: html.escape(v) for k, v in d.texts().items()}
+        tone = views.delta_tone(d.key, d.mean) if d.excludes_zero else "same"
+        rows.append(
+            f'<tr class="womsim-seeds-row womsim-seeds-row-{d.key}">'
+            f'<td>{t["kpi"]}</td>'
+            f'<td class="womsim-seeds-mean" style="color: {TONE_COLORS[tone]}">{t["mean"]}</td>'
+            f'<td class="womsim-seeds-interval">{t["interval"]}</td>'
+            f'<td class="womsim-seeds-better">{t["better"]}</td>'
+            f'<td>{t["a"]}</td><td>{t["b"]}</td></tr>')
+    return f'<table class="womsim-seeds-table">{head}{"".join(rows)}</table>'
+
+
+@solara.component
+def SeedResultsSlot(seeds: SeedsState, shown: solara.Reactive) -> None:
+    """The last study's results, once there is one (read here: a new study re-renders only
+    this part of the page)."""
+    study = seeds.study.value
+    if study is not None:
+        SeedResults(study, stale=study.controls() != shown.value)
+
+
+@solara.component
+def SeedResults(study: SeedStudy, stale: bool) -> None:
+    """The paired differences over the seeds and the mean series of A and B with bands."""
+    fig = solara.use_memo(lambda: seed_views.band_figure(study, _labels(study)), [study])
+    seeds, w = study.seeds, study.world
+    title = f"Over {len(seeds)} seeds: B − A on day {w.steps}"
+    with solara.Card(title, margin=0, classes=["womsim-seeds-results", "womsim-figure"]):
+        solara.Text(f"Seeds {seeds[0]}–{seeds[-1]}, {w.n:,} consumers ({w.graph}); on each "
+                    "seed A and B face the same consumers and luck, so each seed gives one "
+                    "paired difference. Interval: t interval on the paired differences. "
+                    f"Took {study.seconds:.1f} s.",
+                    style={"font-size": "0.85rem", "color": "#555"})
+        if stale:
+            solara.Warning("The controls have changed since this run: run the seeds again.",
+                           dense=True, classes=["womsim-seeds-stale"])
+        solara.HTML(tag="div", unsafe_innerHTML=seeds_table_html(study))
+        solara.FigureMatplotlib(fig, format="png", dependencies=[study])
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,6 +441,11 @@ def Page() -> None:
     play_interval = solara.use_reactive(250)
     days_per_step = solara.use_reactive(1)
     use_threads = solara.use_reactive(False)
+    n_seeds = solara.use_reactive(DEFAULT_SEEDS)  # what the field holds, checked or not
+    seeds_error = solara.use_reactive(None)
+    seeds_progress = solara.use_reactive((1, DEFAULT_SEEDS))  # (k, N) while a study runs
+    study = solara.use_reactive(None)  # the last SeedStudy
+    study_error = solara.use_reactive(None)
 
     def rebuild() -> None:
         if request.value is None:
@@ -358,6 +470,44 @@ def Page() -> None:
             force_update()
 
     task = solara.lab.use_task(rebuild, dependencies=[request.value], prefer_threaded=True)
+
+    def on_seed(k: int, total: int) -> None:
+        seeds_progress.set((k, total))
+        time.sleep(SEED_PAUSE)  # lets the server send the progress before the runs go on
+
+    def run_many() -> None:
+        wanted = shown.value
+        try:
+            result = run_seeds(wanted["world"], wanted["a"], wanted["b"],
+                               check_seeds(n_seeds.value), on_seed=on_seed,
+                               keep_going=seeds_task.is_current)
+        except ControlError as err:
+            study_error.set(str(err))
+            return
+        if result is not None and seeds_task.is_current():
+            study_error.set(None)
+            study.set(result)
+
+    seeds_task = solara.lab.use_task(run_many, dependencies=None, prefer_threaded=True)
+    seeds = SeedsState(n=n_seeds, n_error=seeds_error, progress=seeds_progress, study=study,
+                       run_error=study_error, task=seeds_task)
+
+    def start_seeds() -> None:
+        try:  # the first seed is shown as soon as the button is pressed
+            seeds_progress.set((1, check_seeds(n_seeds.value)))
+        except ControlError as err:
+            seeds_error.set(str(err))
+            return
+        seeds_task()
+
+    def set_n(value: int | None) -> None:
+        n_seeds.set(value)
+        try:
+            check_seeds(value)
+        except ControlError as err:
+            seeds_error.set(str(err))
+        else:
+            seeds_error.set(None)
 
     def ask(**changed: World | Scenario) -> None:
         wanted = {**shown.value, **changed}
@@ -395,6 +545,7 @@ def Page() -> None:
                             style={"font-size": "0.8rem", "color": "#555"})
         if error.value:
             solara.Error(error.value, classes=["womsim-error"])
+        SeedsControls(seeds, on_n=set_n, on_run=start_seeds)
         WorldControls(shown.value["world"],
                       on_change=lambda name, value: change("world", name, value))
         ScenarioControls("a", shown.value["a"],
@@ -405,6 +556,7 @@ def Page() -> None:
                          on_change=lambda name, value: change("b", name, value))
     with solara.Column(style={"gap": "12px"}):
         KpiCards(model.value)
+        SeedResultsSlot(seeds, shown)
         with solara.Columns([1, 1]):
             TimeseriesView(model.value)
             NetworkView(model.value)
