@@ -337,34 +337,55 @@ def test_referral_payments_match_a_plain_loop():
         assert fast.cost == spent
 
 
-def test_response_queue_kernels_match_a_plain_loop():
+def test_complaint_queue_matches_a_plain_sorted_list():
+    """The heap gives, day by day, the complaints a plain list sorted by (ready, arrival) gives:
+    ties in ready time included, backlogs larger than the daily limit, and new complaints
+    arriving between days."""
+    from sim.strategies.complaints import ComplaintQueue
+
+    rng = np.random.default_rng(5)
+    for trial in range(30):
+        queue, plain, arrival = ComplaintQueue(), [], 0
+        loyalty = rng.uniform(0, 1, 40)
+        for t in range(12):
+            new = rng.integers(0, 40, int(rng.integers(0, 9)))
+            delays = np.round(rng.uniform(0, 3, new.size), 1)  # ties included
+            queue.add(new, t, delays, loyalty)
+            for k, c in enumerate(new.tolist()):
+                plain.append((t + delays[k], arrival, c, t, loyalty[c]))
+                arrival += 1
+            limit = int(rng.integers(0, 6))
+            plain.sort()
+            ready = [e for e in plain if e[0] < t + 1][:limit]
+            plain = [e for e in plain if e not in ready]
+            rows = queue.due(t, limit)
+            assert rows.size == len(ready) and queue.size == len(plain), (trial, t)
+            assert queue.batch_who[:rows.size].tolist() == [e[2] for e in ready], (trial, t)
+            assert queue.batch_ready[:rows.size].tolist() == [e[0] for e in ready]
+            assert queue.batch_posted[:rows.size].tolist() == [e[3] for e in ready]
+            assert queue.batch_before[:rows.size].tolist() == [e[4] for e in ready]
+
+
+def test_answer_kernel_matches_a_plain_loop():
     from sim.strategies import kernels
 
     rng = np.random.default_rng(5)
     for trial in range(30):
-        size = int(rng.integers(0, 25))
-        ready = np.round(rng.uniform(0, 6, size + 3), 1)  # ties included; 3 unused slots
-        t, limit = int(rng.integers(0, 6)), int(rng.integers(0, 10))
-        out = np.zeros(size + 3, dtype=np.int64)
-        count = kernels.due_rows(ready, size, t, limit, out)
-        expected = sorted((r for r in range(size) if ready[r] < t + 1), key=lambda r: ready[r])
-        assert out[:count].tolist() == expected[:limit], trial
-
-        n = 6
-        who = rng.integers(0, n, size + 3)
-        posted = np.floor(ready * rng.uniform(0, 1, size + 3))
-        before = rng.uniform(0, 1, size + 3)
-        rows = np.array(expected[:limit], dtype=np.int64)
-        draws = rng.uniform(0, 1, rows.size)
+        count, n, t = int(rng.integers(0, 12)), 6, int(rng.integers(0, 6))
+        who = rng.integers(0, n, count + 3)  # 3 unused slots
+        ready = np.round(rng.uniform(0, t + 1, count + 3), 1)
+        posted = np.floor(ready * rng.uniform(0, 1, count + 3))
+        before = rng.uniform(0, 1, count + 3)
+        draws = rng.uniform(0, 1, count)
         att, cust, loy = rng.uniform(-1, 1, n), rng.uniform(0, 1, n) < 0.5, rng.uniform(0, 1, n)
         cred, until = np.ones(n), rng.integers(t - 2, t + 2, n)
         times = rng.integers(0, 2, n)  # earlier recoveries: a later one closes 0.4 of each gap
         ref_att, ref_loy, ref_cred, ref_until = att.copy(), loy.copy(), cred.copy(), until.copy()
         ref_times = times.copy()
         ref_recovered, ref_delay = 0, 0.0
-        for k, row in enumerate(rows):  # the plain reference
-            c = who[row]
-            delay = max(ready[row], t) - posted[row]
+        for k in range(count):  # the plain reference
+            c = who[k]
+            delay = max(ready[k], t) - posted[k]
             ref_delay += delay
             if draws[k] < 0.8 * 2 ** (-delay / 2.0):
                 ref_recovered += 1
@@ -372,19 +393,16 @@ def test_response_queue_kernels_match_a_plain_loop():
                 ref_times[c] += 1
                 ref_att[c] += lift * max(0.0, 0.5 - ref_att[c])
                 if cust[c]:
-                    gap = max(0.0, before[row] + 0.1 - ref_loy[c])
+                    gap = max(0.0, before[k] + 0.1 - ref_loy[c])
                     ref_loy[c] = min(1.0, ref_loy[c] + lift * gap)
             if ref_until[c] < t:
                 ref_cred[c] *= 0.7
             ref_until[c] = t + 3
-        left = [r for r in range(size) if r not in set(rows.tolist())]
-        ref_queue = who[left].tolist()
-        recovered, delay_sum, kept = kernels.answer(
-            rows, t, who, posted, ready, before, size, draws, 0.8, 2.0, 0.5, 0.1, 0.4, 0.7, 3,
-            att, cust, loy, cred, until, times)
-        assert (recovered, kept) == (ref_recovered, len(left)), trial
+        recovered, delay_sum = kernels.answer(
+            count, t, who, posted, ready, before, draws, 0.8, 2.0, 0.5, 0.1, 0.4, 0.7, 3, att,
+            cust, loy, cred, until, times)
+        assert recovered == ref_recovered, trial
         assert delay_sum == pytest.approx(ref_delay)
-        assert who[:kept].tolist() == ref_queue
         for got, want in ((att, ref_att), (loy, ref_loy), (cred, ref_cred), (until, ref_until),
                           (times, ref_times)):
             assert np.allclose(got, want), trial
@@ -406,17 +424,22 @@ def test_referred_buyers_kernel_matches_numpy():
         assert np.array_equal(referrers[:count], converted_by[b]), trial
 
 
-def test_enqueue_kernel_appends_in_order():
+def test_enqueue_kernel_keeps_a_heap_by_ready_then_arrival():
     from sim.strategies import kernels
 
-    who, posted, ready, before = (np.zeros(8, dtype=np.int64), np.zeros(8), np.zeros(8),
-                                  np.zeros(8))
+    ready, seq, who, posted, before = (np.zeros(8), np.zeros(8, dtype=np.int64),
+                                       np.zeros(8, dtype=np.int64), np.zeros(8), np.zeros(8))
     loyalty = np.linspace(0.0, 0.9, 10)
-    size = kernels.enqueue(np.array([4, 7]), 3, np.array([0.5, 2.0]), loyalty, who, posted, ready,
-                           before, 0)
-    size = kernels.enqueue(np.array([1]), 5, np.array([0.25]), loyalty, who, posted, ready,
-                           before, size)
-    assert size == 3
-    assert who[:3].tolist() == [4, 7, 1] and posted[:3].tolist() == [3.0, 3.0, 5.0]
-    assert ready[:3].tolist() == [3.5, 5.0, 5.25]
-    assert np.array_equal(before[:3], loyalty[[4, 7, 1]])
+    size, nxt = kernels.enqueue(np.array([4, 7]), 3, np.array([2.0, 0.5]), loyalty, ready, seq,
+                                who, posted, before, 0, 0)
+    size, nxt = kernels.enqueue(np.array([1, 2]), 5, np.array([0.0, 0.0]), loyalty, ready, seq,
+                                who, posted, before, size, nxt)
+    assert (size, nxt) == (4, 4)
+    assert (who[0], ready[0], seq[0]) == (7, 3.5, 1)  # the earliest ready on top
+    for i in range(1, size):  # every entry after its parent
+        parent = (i - 1) // 2
+        assert (ready[parent], seq[parent]) < (ready[i], seq[i])
+    entries = sorted(zip(who[:4].tolist(), ready[:4].tolist(), posted[:4].tolist(),
+                         before[:4].tolist(), strict=True))
+    assert entries == [(1, 5.0, 5.0, loyalty[1]), (2, 5.0, 5.0, loyalty[2]),
+                       (4, 5.0, 3.0, loyalty[4]), (7, 3.5, 3.0, loyalty[7])]

@@ -81,61 +81,99 @@ def scale_until(bounds, until, t, values, factor):
 
 
 @_jit
-def enqueue(new, t, delays, loyalty, who, posted_on, ready_at, loyalty_before, size):
-    """Append complaints to a queue (its first ``size`` entries of ``who``, ``posted_on``,
-    ``ready_at``, ``loyalty_before``, which must have room): complainer ``new[k]``, posted on day
-    ``t``, ready at ``t + delays[k]``, with loyalty ``loyalty[new[k]]``. Returns the new size."""
+def _before(ready_at, seq, a, b):
+    """Whether heap entry ``a`` comes out before ``b``: earlier ready, then earlier posted."""
+    return ready_at[a] < ready_at[b] or (ready_at[a] == ready_at[b] and seq[a] < seq[b])
+
+
+@_jit
+def _swap(i, j, ready_at, seq, who, posted_on, loyalty_before):
+    ready_at[i], ready_at[j] = ready_at[j], ready_at[i]
+    seq[i], seq[j] = seq[j], seq[i]
+    who[i], who[j] = who[j], who[i]
+    posted_on[i], posted_on[j] = posted_on[j], posted_on[i]
+    loyalty_before[i], loyalty_before[j] = loyalty_before[j], loyalty_before[i]
+
+
+@_jit
+def enqueue(new, t, delays, loyalty, ready_at, seq, who, posted_on, loyalty_before, size,
+            next_seq):
+    """Push complaints onto a queue kept as a binary min-heap (its first ``size`` entries of
+    ``ready_at``, ``seq``, ``who``, ``posted_on``, ``loyalty_before``, which must have room),
+    ordered by the day each can be answered and then by arrival (``seq``): complainer
+    ``new[k]``, posted on day ``t``, ready at ``t + delays[k]``, with loyalty
+    ``loyalty[new[k]]``. O(log size) each. Returns (new size, next sequence number)."""
     for k in range(new.size):
-        i = new[k]
-        who[size + k] = i
-        posted_on[size + k] = t
-        ready_at[size + k] = t + delays[k]
-        loyalty_before[size + k] = loyalty[i]
-    return size + new.size
+        i = size
+        ready_at[i] = t + delays[k]
+        seq[i] = next_seq
+        who[i] = new[k]
+        posted_on[i] = t
+        loyalty_before[i] = loyalty[new[k]]
+        size += 1
+        next_seq += 1
+        while i > 0:
+            parent = (i - 1) // 2
+            if not _before(ready_at, seq, i, parent):
+                break
+            _swap(i, parent, ready_at, seq, who, posted_on, loyalty_before)
+            i = parent
+    return size, next_seq
 
 
 @_jit
-def due_rows(ready_at, size, t, limit, out):
-    """Rows of a queue's first ``size`` entries that are ready by the end of day ``t``
-    (``ready_at < t + 1``), earliest ready first (ties in queue order), at most ``limit`` of
-    them, written to the front of ``out``; returns how many."""
+def pop_due(t, limit, ready_at, seq, who, posted_on, loyalty_before, size, out_who,
+            out_posted, out_ready, out_before):
+    """Take off the heap (see :func:`enqueue`) the complaints ready by the end of day ``t``
+    (``ready_at < t + 1``), earliest ready first and, among those ready at the same time, the
+    earliest posted first, at most ``limit`` of them; copied to the front of the ``out_*``
+    arrays. O(log size) each, whatever the backlog. Returns (how many, new size)."""
     count = 0
-    for row in range(size):
-        out[count] = row
-        count += ready_at[row] < t + 1
-    if count == 0:
-        return 0
-    order = np.argsort(ready_at[out[:count]], kind="mergesort")
-    rows = out[:count][order]
-    count = min(count, limit)
-    out[:count] = rows[:count]
-    return count
+    while count < limit and size > 0 and ready_at[0] < t + 1:
+        out_who[count] = who[0]
+        out_posted[count] = posted_on[0]
+        out_ready[count] = ready_at[0]
+        out_before[count] = loyalty_before[0]
+        count += 1
+        size -= 1
+        if size == 0:
+            break
+        _swap(0, size, ready_at, seq, who, posted_on, loyalty_before)
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= size:
+                break
+            if child + 1 < size and _before(ready_at, seq, child + 1, child):
+                child += 1
+            if not _before(ready_at, seq, child, i):
+                break
+            _swap(i, child, ready_at, seq, who, posted_on, loyalty_before)
+            i = child
+    return count, size
 
 
 @_jit
-def answer(rows, t, who, posted_on, ready_at, loyalty_before, size, draws, recovery_max,
-           halflife, recovery_attitude, recovery_bonus, repeat_recovery, answer_credibility,
+def answer(count, t, who, posted_on, ready_at, loyalty_before, draws, recovery_max, halflife,
+           recovery_attitude, recovery_bonus, repeat_recovery, answer_credibility,
            answer_memory, attitude, customer, loyalty, message_credibility, answered_until,
            recoveries):
-    """Answer the complaints in queue ``rows`` on day ``t`` (see
-    :class:`~sim.strategies.fast_response.FastResponseStrategy`) and remove them from the queue
-    (the first ``size`` entries of ``who``, ``posted_on``, ``ready_at``, ``loyalty_before``,
-    kept in order). ``draws`` holds one uniform per answer; an answer after a total delay of
-    ``d`` days recovers the complainer when its draw is below
+    """Answer on day ``t`` the first ``count`` complaints of a batch taken off the queue
+    (:func:`pop_due`; see :class:`~sim.strategies.fast_response.FastResponseStrategy`):
+    complainer ``who``, posted on ``posted_on``, ready at ``ready_at``, with loyalty
+    ``loyalty_before`` when complaining. ``draws`` holds one uniform per answer; an answer after
+    a total delay of ``d`` days recovers the complainer when its draw is below
     ``recovery_max * 2 ** (-d / halflife)``. A first recovery lifts attitude to at least
     ``recovery_attitude`` and a customer's loyalty to at least ``loyalty_before +
     recovery_bonus``; a later one (``recoveries``, per consumer, counts them) closes only
-    ``repeat_recovery`` of each gap. Returns (recovered, sum of delays, new size)."""
+    ``repeat_recovery`` of each gap. Returns (recovered, sum of delays)."""
     recovered = 0
     delay_sum = 0.0
-    done = np.zeros(size, dtype=np.bool_)
-    for k in range(rows.size):
-        row = rows[k]
-        done[row] = True
+    for row in range(count):
         consumer = who[row]
         delay = max(ready_at[row], float(t)) - posted_on[row]
         delay_sum += delay
-        if draws[k] < recovery_max * np.exp2(-delay / halflife):
+        if draws[row] < recovery_max * np.exp2(-delay / halflife):
             recovered += 1
             lift = 1.0 if recoveries[consumer] == 0 else repeat_recovery
             recoveries[consumer] += 1
@@ -152,15 +190,7 @@ def answer(rows, t, who, posted_on, ready_at, loyalty_before, size, draws, recov
         if answered_until[consumer] < t:  # not shown yet today: today's posts count less too
             message_credibility[consumer] *= answer_credibility
         answered_until[consumer] = t + answer_memory
-    kept = 0
-    for row in range(size):
-        if not done[row]:
-            who[kept] = who[row]
-            posted_on[kept] = posted_on[row]
-            ready_at[kept] = ready_at[row]
-            loyalty_before[kept] = loyalty_before[row]
-            kept += 1
-    return recovered, delay_sum, kept
+    return recovered, delay_sum
 
 
 @_jit
