@@ -225,7 +225,10 @@ def test_credibility_of_incentivised_messages_changes_persuasion():
 
 
 def test_deal_seekers_lose_loyalty_when_programme_stops():
-    kw = ("seed=2", "steps=120", "strategy=rewards", "strategy.rewards.end=60")
+    # the rule before referral design, under which every referred buyer is a deal seeker (the
+    # default counts only those paid a sign-up bonus), and no bond with the referrer
+    kw = ("seed=2", "steps=120", "strategy=rewards", "strategy.rewards.end=60",
+          "strategy.rewards.deal_seekers=all_referred", "strategy.rewards.referred_loyalty=0")
     with_drop = build_model(make_config("graph.n=1000", *kw))
     no_drop = build_model(make_config("graph.n=1000", *kw, "strategy.rewards.deal_seeker_drop=0"))
     for model in (with_drop, no_drop):

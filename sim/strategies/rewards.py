@@ -20,9 +20,9 @@ from sim.vocabulary import Metric
 if TYPE_CHECKING:
     from sim.world import World
 
-#: who counts as a deal seeker (``strategy.rewards.deal_seekers``): every buyer won by a referral
-#: post (the rule before referral design, kept as the default so earlier results stand), or only
-#: those paid a referee reward (a sign-up bonus: what attracts deal seekers)
+#: who counts as a deal seeker (``strategy.rewards.deal_seekers``): only those paid a referee
+#: reward (a sign-up bonus: what attracts deal seekers; the default), or every buyer won by a
+#: referral post (the rule before referral design)
 DEAL_SEEKER_RULES = ("all_referred", "paid_referees")
 
 
@@ -34,8 +34,8 @@ class RewardsConfig(StrategyConfig):
     referrer_reward: float = 10.0
     referee_reward: float = 0.0
     referral_reward: float | None = None
-    deal_seekers: str = "all_referred"
-    referred_loyalty: float = 0.0
+    deal_seekers: str = "paid_referees"
+    referred_loyalty: float = 0.01  # calibrated to Schmitt, Skiera & Van den Bulte (2011)
     share_reward: float = 0.0
     points_per_day: float = 0.0
     points_loyalty: float = 0.01
