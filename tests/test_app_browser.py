@@ -193,6 +193,16 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
         plot_before = image_src(page, "timeseries")
         conversions_before = image_src(page, "conversions")
         assert len(kpis_before) == 5
+        expect(page).to_have_title("womsim")
+        expect(page.locator(".womsim-kpi-customers .womsim-kpi-label")).to_contain_text(
+            "Customers now")
+        # money and plan: spend against budget, and the KOLs' own figures
+        expect(page.locator(".womsim-spend-a")).to_contain_text("nothing to spend")
+        expect(page.locator(".womsim-money-row-cost")).to_contain_text("EUR")
+        roi_label = page.locator(".womsim-money-row-roi td").first
+        assert (roi_label.get_attribute("title") or "").startswith("ROI: ")
+        expect(page.locator(".womsim-strategy-card-b-kol .womsim-strategy-figure-kols")
+               ).to_contain_text("KOLs seeded")
 
         # change a control: B adds referral rewards to its KOLs
         page.locator(".womsim-strategy-b-rewards").click()
@@ -209,6 +219,12 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
         assert reach.strip() not in ("+0.0 pp", "n/a"), kpis_after
         assert image_src(page, "timeseries") != plot_before
         assert image_src(page, "conversions") != conversions_before
+        expect(page.locator(".womsim-spend-b")).to_contain_text("EUR, no budget limit")
+        expect(page.locator(".womsim-spend-b-kol")).to_contain_text("spent on day 1")
+        expect(page.locator(".womsim-strategy-card-b-kol .womsim-strategy-figure-kols")
+               ).to_contain_text("10")
+        expect(page.locator(".womsim-strategy-card-b-rewards")).to_be_visible()
+        expect(page.locator(".womsim-money-row-incremental_npv")).to_contain_text("EUR")
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
         assert (tmp_path / "dashboard.png").stat().st_size > 10_000
         print(f"\nstep -> rendered, n=2,000: {', '.join(f'{t:.2f}s' for t in timings)}")

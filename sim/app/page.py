@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import solara
+import solara.server.settings
 
 # Mesa's ComponentsView (not used here) trips solara's hook linter when imported: not our code
 warnings.filterwarnings("ignore", message=".*ComponentsView: `use_state` found despite early",
@@ -33,7 +34,7 @@ warnings.filterwarnings("ignore", message="Cookies with samesite=none require ht
 from mesa.visualization.solara_viz import ModelController, UserInputs  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from sim.app import seed_views, views  # noqa: E402
+from sim.app import money, seed_views, views  # noqa: E402
 from sim.app.controls import (  # noqa: E402
     GRAPH_KINDS,
     STRATEGY_NAMES,
@@ -50,6 +51,9 @@ from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
 from sim.strategies.livestream import HOSTS  # noqa: E402
 
 apply_offline_settings()
+#: the browser tab's title: the page sets it, and the server's first HTML says it too
+PAGE_TITLE = "womsim"
+solara.server.settings.theme.title = PAGE_TITLE
 
 #: what the page opens with: the plan now (no strategy) against seeding 10 KOLs
 DEFAULT_WORLD = World()
@@ -83,6 +87,16 @@ CSS = """
                                                  border-bottom: 1px solid #e0e0e0; }
 .womsim-seeds-table th:first-child, .womsim-seeds-table td:first-child { text-align: left; }
 .womsim-seeds-table td.womsim-seeds-mean { font-weight: 600; }
+.womsim-money-table, .womsim-strategy-table { border-collapse: collapse; width: 100%;
+                                              font-size: 0.9rem; }
+.womsim-money-table th, .womsim-money-table td, .womsim-strategy-table td {
+    padding: 3px 8px; text-align: right; border-bottom: 1px solid #e0e0e0; }
+.womsim-money-table th:first-child, .womsim-money-table td:first-child,
+.womsim-strategy-table td:first-child { text-align: left; }
+.womsim-money-table td[title], .womsim-strategy-table td[title] { cursor: help; }
+.womsim-spend { min-width: 260px; flex: 1 1 260px; }
+.womsim-strategy-card { min-width: 240px; flex: 1 1 240px; }
+.womsim-note { font-size: 0.8rem; color: #555; }
 """
 
 
@@ -231,15 +245,19 @@ def DayLabel(model: Comparison) -> None:
 
 
 @solara.component
-def KpiCard(key: str, a: float | None, b: float | None, delta: float | None) -> None:
-    """One KPI: the difference B - A in large, both values below."""
+def KpiCard(key: str, a: float | None, b: float | None, delta: float | None,
+            currency: str = "") -> None:
+    """One KPI: the difference B - A in large, both values below; its label's tooltip says
+    what it means (from the metric table)."""
     color = TONE_COLORS[views.delta_tone(key, delta)]
     with solara.Card(margin=1, classes=["womsim-kpi", f"womsim-kpi-{key}"]):
-        solara.Text(f"{METRICS[key].title}  (B − A)", classes=["womsim-kpi-label"])
-        solara.Text(views.format_delta(key, delta), classes=["womsim-kpi-delta"],
+        with solara.Tooltip(money.tooltip(METRICS[key], currency)):
+            solara.Text(f"{METRICS[key].title}  (B − A)", classes=["womsim-kpi-label"])
+        m = METRICS[key]
+        solara.Text(money.format_difference(m, delta, currency), classes=["womsim-kpi-delta"],
                     style={"color": color})
-        solara.Text(f"A {views.format_kpi(key, a)}  ·  B {views.format_kpi(key, b)}",
-                    classes=["womsim-kpi-values"])
+        solara.Text(f"A {money.format_value(m, a, currency)}  ·  "
+                    f"B {money.format_value(m, b, currency)}", classes=["womsim-kpi-values"])
 
 
 @solara.component
@@ -249,7 +267,106 @@ def KpiCards(model: Comparison) -> None:
     ka, kb, diff = model.kpis("a"), model.kpis("b"), model.differences()
     with solara.Row(classes=["womsim-kpis"], style={"flex-wrap": "wrap"}):
         for key in KPIS:
-            KpiCard(key, ka[key], kb[key], diff[key])
+            KpiCard(key, ka[key], kb[key], diff[key], model.currency("a"))
+
+
+def _cell(text: str, *, tip: str = "", cls: str = "", color: str = "") -> str:
+    attrs = "".join(f' {name}="{html.escape(value)}"' for name, value in
+                    (("title", tip), ("class", cls), ("style", color and f"color: {color}"))
+                    if value)
+    return f"<td{attrs}>{html.escape(text)}</td>"
+
+
+def money_table_html(model: Comparison) -> str:
+    """The money and plan KPIs of A and B and B − A, one row each, with units and the
+    currency; each label's tooltip (``title``) says what the figure means. Spend is shown
+    against the budget."""
+    ma, mb, diff = model.money("a"), model.money("b"), model.money_differences()
+    cur = model.currency("a")
+    head = "<tr><th>Figure</th><th>A</th><th>B</th><th>B − A</th></tr>"
+    rows = []
+    for key in money.MONEY_KPIS:
+        m = METRICS[key]
+        if key == "cost":
+            a, b = (money.spend_text(f["cost"], f["budget"], cur) for f in (ma, mb))
+        else:
+            a, b = money.format_value(m, ma[key], cur), money.format_value(m, mb[key], cur)
+        tone = TONE_COLORS[views.delta_tone(key, diff[key])]
+        rows.append(f'<tr class="womsim-money-row womsim-money-row-{key}">'
+                    + _cell(m.title, tip=money.tooltip(m, cur)) + _cell(a) + _cell(b)
+                    + _cell(money.format_difference(m, diff[key], cur), color=tone) + "</tr>")
+    return f'<table class="womsim-money-table">{head}{"".join(rows)}</table>'
+
+
+@solara.component
+def MoneyView(model: Comparison) -> None:
+    """Spend against budget per scenario and the money and plan KPIs of A and B."""
+    update_counter.get()
+    day, cur = model.day, model.currency("a")
+    with solara.Row(classes=["womsim-spends"], style={"flex-wrap": "wrap"}):
+        for which in ("a", "b"):
+            SpendCard(model, which)
+    with solara.Card(f"Money and plan, day {day} ({cur})", margin=0,
+                     classes=["womsim-money"]):
+        solara.HTML(tag="div", unsafe_innerHTML=money_table_html(model))
+        solara.Text(f"Each figure is the run's so far, as `womsim … steps={day}` reports it. "
+                    "Against no plan: the same scenario without strategies on the same graph "
+                    f"and seed. Money in {cur} (value.currency). Hover a label for its meaning.",
+                    classes=["womsim-note"])
+
+
+@solara.component
+def SpendCard(model: Comparison, which: str) -> None:
+    """What scenario ``which`` has spent against its budget, and per strategy when."""
+    update_counter.get()
+    cur, spent = model.currency(which), model.money(which)
+    with solara.Card(margin=1, classes=["womsim-spend", f"womsim-spend-{which}"]):
+        solara.Text(f"Spent — {which.upper()}", classes=["womsim-kpi-label"])
+        if not model.scenario(which).strategies:
+            solara.Text(f"{METRICS['cost'].format(0.0)} {cur}", classes=["womsim-spend-total"],
+                        style={"font-size": "1.2rem", "font-weight": "600"})
+            solara.Text("no strategies: nothing to spend", classes=["womsim-kpi-values"])
+            return
+        solara.Text(money.spend_text(spent["cost"], spent["budget"], cur),
+                    classes=["womsim-spend-total"],
+                    style={"font-size": "1.2rem", "font-weight": "600"})
+        for sf in model.strategy_figures(which):
+            label = STRATEGY_LABELS.get(sf.name, sf.name)
+            solara.Text(f"{label}: {money.spend_text(sf.spent, sf.budget, cur)}, spent "
+                        f"{money.spend_days(sf.first_spend, sf.last_spend)}",
+                        classes=["womsim-kpi-values", f"womsim-spend-{which}-{sf.name}"])
+
+
+def strategy_table_html(figures: money.StrategyFigures, currency: str) -> str:
+    """One strategy's figures today (its plugin's metrics), one row each, with tooltips."""
+    spent = METRICS["cost"]
+    rows = ['<tr class="womsim-strategy-figure womsim-strategy-figure-spent">'
+            + _cell("Spent", tip=money.tooltip(spent, currency))
+            + _cell(f"{money.spend_text(figures.spent, figures.budget, currency)}, "
+                    f"{money.spend_days(figures.first_spend, figures.last_spend)}") + "</tr>"]
+    for m, value in figures.rows:
+        rows.append(f'<tr class="womsim-strategy-figure womsim-strategy-figure-{m.name}">'
+                    + _cell(m.title, tip=money.tooltip(m, currency))
+                    + _cell(money.format_value(m, value, currency)) + "</tr>")
+    return f'<table class="womsim-strategy-table">{"".join(rows)}</table>'
+
+
+@solara.component
+def StrategyCards(model: Comparison) -> None:
+    """A card per active strategy of A and B with its plugin's figures so far (the plugin
+    registry's metrics: a new strategy's figures show without changing the page)."""
+    update_counter.get()
+    cards = [(w, sf) for w in ("a", "b") for sf in model.strategy_figures(w)]
+    if not cards:
+        return
+    with solara.Row(classes=["womsim-strategy-cards"], style={"flex-wrap": "wrap"}):
+        for which, sf in cards:
+            title = f"{which.upper()}: {STRATEGY_LABELS.get(sf.name, sf.name)}, day {model.day}"
+            with solara.Card(title, margin=1,
+                             classes=["womsim-strategy-card",
+                                      f"womsim-strategy-card-{which}-{sf.name}"]):
+                solara.HTML(tag="div", unsafe_innerHTML=strategy_table_html(
+                    sf, model.currency(which)))
 
 
 @solara.component
@@ -523,7 +640,7 @@ def Page() -> None:
         if updated != shown.value[which]:
             ask(**{which: updated})
 
-    solara.Title("womsim — what if?")
+    solara.Title(PAGE_TITLE)
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle("womsim — what if?")
@@ -556,6 +673,8 @@ def Page() -> None:
                          on_change=lambda name, value: change("b", name, value))
     with solara.Column(style={"gap": "12px"}):
         KpiCards(model.value)
+        MoneyView(model.value)
+        StrategyCards(model.value)
         SeedResultsSlot(seeds, shown)
         with solara.Columns([1, 1]):
             TimeseriesView(model.value)

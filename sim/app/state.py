@@ -11,7 +11,10 @@ controls to models is the command line's:
 so :func:`scenario_command` (the ``womsim`` command with those overrides) reproduces a scenario
 exactly. :class:`Comparison` builds both models on one shared graph and the same seed (common
 random numbers: both face the same consumers and the same luck, so their differences are the
-controls' effect), steps them together and reports their KPIs and the differences B - A.
+controls' effect), steps them together and reports their KPIs and the differences B - A, and
+their money and plan figures (:mod:`sim.app.money`: spend against budget, revenue, NPV and the
+figures against no plan, each strategy's own figures), stepping beside them the twin runs those
+need.
 
 What each control accepts, and the :class:`World` and :class:`Scenario` they make up, is
 :mod:`sim.app.controls`. Invalid controls raise :class:`~sim.app.controls.ControlError` with a
@@ -35,6 +38,14 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.app.controls import ControlError, Scenario, World, check_responsive
 from sim.app.controls import hydra_number as _fmt
+from sim.app.money import (
+    MONEY_KPIS,
+    SpendLog,
+    StrategyFigures,
+    run_figures,
+    strategy_figures,
+    twin_plan,
+)
 from sim.catalog import SOURCES
 from sim.compose import compose_config
 from sim.errors import UserError
@@ -207,6 +218,10 @@ class Comparison(mesa.Model):
     ----------
     model_a, model_b : WomModel
         The two models; ``model_a.graph is model_b.graph``.
+    twins : dict
+        Each scenario's twin (``"a"``, ``"b"``: :func:`sim.app.money.twin_plan`), stepped with
+        the scenarios: the scenario itself without strategies, else the other scenario or a
+        model of its own; None with ``baseline=none``.
     cfg_a, cfg_b : DictConfig
         Their composed configs.
     lock : threading.RLock
@@ -232,6 +247,12 @@ class Comparison(mesa.Model):
         self.graph = shared_graph(cfg_a)
         self.model_a = self._build(cfg_a, "Scenario A")
         self.model_b = self._build(cfg_b, "Scenario B")
+        self.twins = twin_plan({"a": self.model_a, "b": self.model_b},
+                               {"a": cfg_a, "b": cfg_b})
+        self._extra = [m for m in {id(t): t for t in self.twins.values() if t is not None}.values()
+                       if m is not self.model_a and m is not self.model_b]
+        self._spend = {"a": SpendLog(), "b": SpendLog()}
+        self._figures: dict[str, tuple[int, dict]] = {}
         self.lock = threading.RLock()
         self.running = self.day < world.steps
         for _ in range(min(int(day), world.steps)):
@@ -266,6 +287,10 @@ class Comparison(mesa.Model):
             if self.day < self.world.steps:
                 self.model_a.step()
                 self.model_b.step()
+                for twin in self._extra:
+                    twin.step()
+                self._spend["a"].record(self.model_a)
+                self._spend["b"].record(self.model_b)
             self.running = self.day < self.world.steps
 
     def model(self, which: Which) -> WomModel:
@@ -309,6 +334,48 @@ class Comparison(mesa.Model):
             "cost_per_customer": cost["cost_per_customer"],
             "cost": cost["cost"],
         }
+
+    def config(self, which: Which) -> DictConfig:
+        """Scenario ``"a"``'s or ``"b"``'s composed config."""
+        self.scenario(which)
+        return self.cfg_a if which == "a" else self.cfg_b
+
+    def currency(self, which: Which) -> str:
+        """The label of scenario ``which``'s money figures (``value.currency``)."""
+        return str(self.config(which).value.currency)
+
+    def figures(self, which: Which) -> dict:
+        """Every figure the run's metrics.json would hold had it ended today (cost, revenue,
+        NPV, the figures against no plan, time to half reach, each strategy's, ...), plus
+        ``budget`` (the strategies' budgets in total; ``inf``: no limit; None: no strategies);
+        computed once a day.
+        """
+        model = self.model(which)
+        with self.lock:
+            cached = self._figures.get(which)
+            if cached is None or cached[0] != self.day:
+                figures = run_figures(model, self.config(which), self.twins[which])
+                self._figures[which] = cached = (self.day, figures)
+        return cached[1]
+
+    def money(self, which: Which) -> dict[str, float | None]:
+        """Today's money and plan KPIs (:data:`sim.app.money.MONEY_KPIS`) and ``budget``;
+        the figures against no plan are None with ``baseline=none``."""
+        figures = self.figures(which)
+        return {key: figures.get(key) for key in (*MONEY_KPIS, "budget")}
+
+    def money_differences(self) -> dict[str, float | None]:
+        """B - A for each of :data:`sim.app.money.MONEY_KPIS` (None where either has none)."""
+        ma, mb = self.money("a"), self.money("b")
+        return {key: None if ma[key] is None or mb[key] is None else mb[key] - ma[key]
+                for key in MONEY_KPIS}
+
+    def strategy_figures(self, which: Which) -> list[StrategyFigures]:
+        """Per active strategy of scenario ``which``: its spend, budget, the days it spent and
+        its plugin's figures today."""
+        model = self.model(which)
+        with self.lock:
+            return strategy_figures(model, self._spend[which])
 
     def differences(self) -> dict[str, float | None]:
         """B - A for each of :data:`KPIS` (``None`` where either side has no value)."""
