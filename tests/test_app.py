@@ -15,7 +15,7 @@ from omegaconf import OmegaConf
 from conftest import ROOT
 from sim.app import views
 from sim.app.__main__ import parse_args, solara_arguments
-from sim.app.controls import ControlError, Scenario, World
+from sim.app.controls import KNOBS, STRATEGY_NAMES, ControlError, Scenario, World
 from sim.app.offline import OFFLINE_CDN, offline_environment
 from sim.app.state import (
     DETRACTOR,
@@ -37,6 +37,7 @@ from sim.errors import ConfigError, UserError
 from sim.graphs import build_graph
 from sim.population import sentiment_codes
 from sim.run import build_model
+from sim.strategies import PLUGINS
 from sim.streams import Streams
 
 SMALL = World(n=300, steps=20, seed=5)
@@ -63,10 +64,47 @@ def test_overrides_from_controls_write_every_control_of_active_strategies():
         "graph=ba", "graph.n=300", "seed=5", "steps=20", "model.quality=0.55",
         "model.negativity_bias=2.5", "strategy=[kol,rewards,fast_response,ads]",
         "strategy.kol.k=7", "strategy.kol.selector=pagerank",
-        "strategy.rewards.referral_reward=12.5", "strategy.rewards.credibility=0.6",
+        "strategy.rewards.referrer_reward=12.5", "strategy.rewards.credibility=0.6",
         "strategy.fast_response.delay=3", "strategy.fast_response.delay_unit=hours",
         "strategy.fast_response.capacity=15", "strategy.ads.impressions_per_day=2000",
         "budget=4000"]
+
+
+def test_each_plugins_controls_are_scenario_fields_that_set_its_config():
+    """A strategy's dashboard controls are declared by its plugin: each is a scenario field
+    defaulting to the schema's value, and the overrides it writes set that schema field."""
+    names = [knob.name for plugin in PLUGINS.values() for knob in plugin.controls]
+    assert len(names) == len(set(names)) == len(KNOBS)
+    assert STRATEGY_NAMES == tuple(PLUGINS)
+    for plugin in PLUGINS.values():
+        assert plugin.controls, f"{plugin.name} declares no dashboard control"
+        for knob in plugin.controls:
+            assert getattr(Scenario(), knob.name) == getattr(plugin.schema, knob.key)
+    # every control moved off its default reaches the composed config
+    changed = {}
+    for name, (_, knob) in KNOBS.items():
+        if knob.kind == "choice":
+            default = getattr(Scenario(), name)
+            changed[name] = next(c for c in knob.choices if c != default)
+        else:
+            changed[name] = knob.slider[1] if knob.kind == "int" else knob.slider[1] / 2
+    changed["ugc_days"] = 20  # shorter than the horizon
+    world = World(n=300, steps=60)
+    s = Scenario(strategies=STRATEGY_NAMES, kol_selector="pagerank",
+                 **{k: v for k, v in changed.items() if k != "kol_selector"})
+    cfg = scenario_config(world, s)
+    for name, (plugin, knob) in KNOBS.items():
+        assert cfg.strategy[plugin][knob.key] == getattr(s, name), name
+
+
+def test_a_plugins_control_renders_as_its_kind():
+    from sim.app.page import knob_input
+    kol = dict((k.name, k) for k in PLUGINS["kol"].controls)
+    slider = knob_input(kol["kol_k"], 250)
+    assert slider["type"] == "SliderInt" and slider["label"] == "KOL count 250"
+    assert slider["max"] == 250  # a typed value beyond the slider's range stays shown
+    select = knob_input(kol["kol_selector"], "degree")
+    assert select["type"] == "Select" and "greedy" in select["values"]
 
 
 def test_parameters_of_unselected_strategies_are_left_out():

@@ -207,7 +207,7 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
         # change a control: B adds referral rewards to its KOLs
         page.locator(".womsim-strategy-b-rewards").click()
         expect(page.locator(".womsim-command-b")).to_contain_text(
-            "strategy.rewards.referral_reward=10", timeout=60_000)
+            "strategy.rewards.referrer_reward=10", timeout=60_000)
         expect(page.locator(".womsim-command-b")).to_contain_text("'strategy=[kol,rewards]'")
         expect(page.get_by_text("Referral reward 10")).to_be_visible()
 

@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from typing import Any, Literal
 
 from sim.config import GRAPH_SCHEMAS, WomModelConfig
 from sim.errors import UserError
-from sim.strategies.ads import AdsConfig
-from sim.strategies.community import RECRUIT_RULES, CommunityConfig
-from sim.strategies.crisis_plan import CrisisPlanConfig
-from sim.strategies.fast_response import FastResponseConfig
-from sim.strategies.kol import KOL_SELECTORS, KolConfig
-from sim.strategies.livestream import HOSTS, LivestreamConfig
-from sim.strategies.rewards import RewardsConfig
-from sim.strategies.ugc import UgcConfig
+from sim.strategies import PLUGINS
+from sim.strategies.base import Knob
 
 #: graph kinds offered by the dashboard (``graph=file`` needs a path: use the command line)
 GRAPH_KINDS = tuple(kind for kind in GRAPH_SCHEMAS if kind != "file")
 #: strategies, in the order of ``strategy=[...]``
-STRATEGY_NAMES = ("kol", "rewards", "fast_response", "ads", "ugc", "livestream", "crisis_plan",
-                  "community")
+STRATEGY_NAMES = tuple(PLUGINS)
 #: the dashboard's size limits (the ``womsim`` command has none)
 MAX_CONSUMERS = 200_000
 MAX_COMPLETE = 3_000
@@ -126,31 +119,23 @@ WORLD_CONTROLS: dict[str, Control] = {
     "steps": Control("Horizon (days)", "int", 1, 3650),
 }
 
-#: the controls of one scenario
+#: each strategy's dashboard controls (declared by its plugin), by control name
+KNOBS: dict[str, tuple[str, Knob]] = {
+    knob.name: (plugin.name, knob) for plugin in PLUGINS.values() for knob in plugin.controls}
+
+
+def _knob_control(knob: Knob) -> Control:
+    return Control(knob.label, knob.kind, knob.lo, knob.hi, knob.choices)
+
+
+#: the controls of one scenario: the model's, the strategies', each strategy's own, the budget
 SCENARIO_CONTROLS: dict[str, Control] = {
     "quality": Control("Product quality", "float", 0.0, 1.0),
     "negativity_bias": Control("Negativity bias", "float", 1.0, 100.0),
     "fatigue": Control("Over-marketing fatigue", "choice", choices=("off", "on")),
     "crisis_day": Control("Crisis on day (0: none)", "int", 0, 3650),
     "strategies": Control("Strategies", "multi", choices=STRATEGY_NAMES),
-    "kol_k": Control("KOL count", "int", 0, 100_000),
-    "kol_selector": Control("KOL selector", "choice", choices=KOL_SELECTORS),
-    "referral_reward": Control("Referral reward (to the referrer)", "float", 0.0, 1e9),
-    "referee_reward": Control("New customer's reward", "float", 0.0, 1e9),
-    "reward_credibility": Control("Reward credibility", "float", 0.0, 1.0),
-    "response_delay": Control("Response delay", "float", 0.0, 1e6),
-    "response_unit": Control("Response delay unit", "choice", choices=("hours", "days")),
-    "response_capacity": Control("Responses per day", "int", 0, 10_000_000),
-    "ads_impressions": Control("Ad impressions per day", "float", 0.0, 1e12),
-    "ugc_days": Control("Contest days", "int", 1, 3650),
-    "ugc_prize": Control("Contest prize", "float", 0.0, 1e9),
-    "live_host": Control("Live stream host", "choice", choices=HOSTS),
-    "live_events": Control("Live streams", "int", 0, 3650),
-    "crisis_detection": Control("Crisis detected after (days)", "int", 0, 3650),
-    "crisis_capacity": Control("Crisis answers per day", "int", 0, 10_000_000),
-    "community_capacity": Control("Community members", "int", 0, 10_000_000),
-    "community_recruit": Control("Community recruitment", "choice", choices=RECRUIT_RULES),
-    "community_moderation": Control("Community moderation", "float", 0.0, 1.0),
+    **{name: _knob_control(knob) for name, (_, knob) in KNOBS.items()},
     "budget": Control("Budget", "optional_float", 0.0, None),
 }
 
@@ -172,44 +157,41 @@ class World:
                                f"at most {MAX_COMPLETE} (every pair is a tie)")
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """One scenario's controls. Parameters of a strategy matter only while it is selected.
-
-    Defaults are the simulator's (its config schemas); values are checked on construction
-    (:class:`ControlError`). ``strategies`` is kept in the order of :data:`STRATEGY_NAMES`.
-    """
-
-    quality: float = WomModelConfig.quality
-    negativity_bias: float = WomModelConfig.negativity_bias
-    fatigue: str = "off"
-    crisis_day: int = 0
-    strategies: tuple[str, ...] = ()
-    kol_k: int = KolConfig.k
-    kol_selector: str = KolConfig.selector
-    referral_reward: float = RewardsConfig.referrer_reward
-    referee_reward: float = RewardsConfig.referee_reward
-    reward_credibility: float = RewardsConfig.credibility
-    response_delay: float = FastResponseConfig.delay
-    response_unit: str = FastResponseConfig.delay_unit
-    response_capacity: int = FastResponseConfig.capacity
-    ads_impressions: float = AdsConfig.impressions_per_day
-    ugc_days: int = UgcConfig.duration
-    ugc_prize: float = UgcConfig.prize
-    live_host: str = LivestreamConfig.host
-    live_events: int = LivestreamConfig.events
-    crisis_detection: int = CrisisPlanConfig.detection_delay
-    crisis_capacity: int = CrisisPlanConfig.surge_capacity
-    community_capacity: int = CommunityConfig.capacity
-    community_recruit: str = CommunityConfig.recruit
-    community_moderation: float = CommunityConfig.moderation
-    budget: float | None = None
-
-    def __post_init__(self) -> None:
-        _check_fields(self, SCENARIO_CONTROLS)
+_KNOB_TYPES = {"int": int, "float": float, "choice": str}
 
 
-def _check_fields(obj: World | Scenario, controls: dict[str, Control]) -> None:
+def _scenario_post_init(self: Any) -> None:
+    _check_fields(self, SCENARIO_CONTROLS)
+
+
+#: the dataclass fields of a scenario: the model's controls, the strategies, each plugin's
+#: controls (defaults from its config schema) and the budget
+_SCENARIO_FIELDS: list[tuple[str, type, Any]] = [
+    ("quality", float, field(default=WomModelConfig.quality)),
+    ("negativity_bias", float, field(default=WomModelConfig.negativity_bias)),
+    ("fatigue", str, field(default="off")),
+    ("crisis_day", int, field(default=0)),
+    ("strategies", tuple, field(default=())),
+    *[(name, _KNOB_TYPES[knob.kind], field(default=getattr(PLUGINS[plugin].schema, knob.key)))
+      for name, (plugin, knob) in KNOBS.items()],
+    ("budget", float | None, field(default=None)),
+]
+
+Scenario = make_dataclass("Scenario", _SCENARIO_FIELDS, frozen=True,
+                          namespace={"__post_init__": _scenario_post_init})
+Scenario.__module__ = __name__
+Scenario.__doc__ = """One scenario's controls; a strategy's parameters matter only while it is
+selected.
+
+Its fields are the model's controls (``quality``, ``negativity_bias``, ``fatigue``,
+``crisis_day``), ``strategies``, every control the strategy plugins declare
+(:data:`KNOBS`, e.g. ``kol_k``) and ``budget``. Defaults are the simulator's (its config
+schemas); values are checked on construction (:class:`ControlError`). ``strategies`` is kept in
+the order of :data:`STRATEGY_NAMES`.
+"""
+
+
+def _check_fields(obj: Any, controls: dict[str, Control]) -> None:
     for f in fields(obj):
         object.__setattr__(obj, f.name, controls[f.name].check(f.name, getattr(obj, f.name)))
 

@@ -46,9 +46,8 @@ from sim.app.offline import apply_offline_settings  # noqa: E402
 from sim.app.seeds import DEFAULT_SEEDS, SeedStudy, check_seeds, run_seeds  # noqa: E402
 from sim.app.state import KPIS, Comparison  # noqa: E402
 from sim.catalog import METRICS  # noqa: E402
-from sim.strategies.community import RECRUIT_RULES  # noqa: E402
-from sim.strategies.kol import KOL_SELECTORS  # noqa: E402
-from sim.strategies.livestream import HOSTS  # noqa: E402
+from sim.strategies import PLUGINS  # noqa: E402
+from sim.strategies.base import Knob  # noqa: E402
 
 apply_offline_settings()
 #: the browser tab's title: the page sets it, and the server's first HTML says it too
@@ -62,9 +61,7 @@ DEFAULT_B = Scenario(strategies=("kol",))
 
 SCENARIO_TITLES = {"a": "Scenario A — the plan now", "b": "Scenario B — what if"}
 LABELS = {"world": "Both scenarios", "a": "Scenario A", "b": "Scenario B"}
-STRATEGY_LABELS = {"kol": "KOLs", "rewards": "Rewards", "fast_response": "Fast response",
-                   "ads": "Ads", "ugc": "UGC contest", "livestream": "Live streams",
-                   "crisis_plan": "Crisis plan", "community": "Community"}
+STRATEGY_LABELS = {name: plugin.title for name, plugin in PLUGINS.items()}
 SIZES = [500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000]
 NETWORK_SAMPLE = 2000
 #: seconds a control must rest before the scenarios are rebuilt (sliders send many values)
@@ -119,6 +116,18 @@ def WorldControls(world: World, on_change: Callable[[str, Any], None]) -> None:
                         on_value=lambda v: on_change("steps", v))
 
 
+def knob_input(knob: Knob, value: Any) -> dict[str, Any]:
+    """Mesa's ``UserInputs`` entry of a strategy's control: a slider showing its value, or a
+    select of its choices."""
+    if knob.kind == "choice":
+        return {"type": "Select", "label": knob.label, "value": value,
+                "values": list(knob.choices)}
+    lo, hi, step = knob.slider
+    slider = "SliderInt" if knob.kind == "int" else "SliderFloat"
+    return {"type": slider, "label": f"{knob.label} {value:{knob.fmt}}", "value": value,
+            "min": lo, "max": max(hi, value), "step": step}
+
+
 @solara.component
 def ScenarioControls(which: str, scenario: Scenario,
                      on_change: Callable[[str, Any], None]) -> None:
@@ -145,89 +154,10 @@ def ScenarioControls(which: str, scenario: Scenario,
                                     classes=[f"womsim-strategy-{which}-{name}"])
                       for name in STRATEGY_NAMES],
             dense=True, classes=[f"womsim-strategies-{which}"])
-        if "kol" in s.strategies:
-            UserInputs({
-                "kol_k": {"type": "SliderInt", "label": f"KOL count {s.kol_k}", "value": s.kol_k,
-                          "min": 0, "max": 200, "step": 1},
-                "kol_selector": {"type": "Select", "label": "KOL selector",
-                                 "value": s.kol_selector, "values": list(KOL_SELECTORS)},
-            }, on_change=on_change)
-        if "rewards" in s.strategies:
-            UserInputs({
-                "referral_reward": {"type": "SliderFloat",
-                                    "label": f"Referral reward {s.referral_reward:g}",
-                                    "value": s.referral_reward, "min": 0.0, "max": 100.0,
-                                    "step": 1.0},
-                "referee_reward": {"type": "SliderFloat",
-                                   "label": f"New customer's reward {s.referee_reward:g}",
-                                   "value": s.referee_reward, "min": 0.0, "max": 100.0,
-                                   "step": 1.0},
-                "reward_credibility": {"type": "SliderFloat",
-                                       "label": "Credibility of rewarded posts "
-                                                f"{s.reward_credibility:.2f}",
-                                       "value": s.reward_credibility, "min": 0.0, "max": 1.0,
-                                       "step": 0.05},
-            }, on_change=on_change)
-        if "fast_response" in s.strategies:
-            UserInputs({
-                "response_delay": {"type": "SliderFloat",
-                                   "label": f"Response delay {s.response_delay:g}",
-                                   "value": s.response_delay, "min": 0.0, "max": 72.0,
-                                   "step": 0.5},
-                "response_unit": {"type": "Select", "label": "Delay unit",
-                                  "value": s.response_unit, "values": ["hours", "days"]},
-                "response_capacity": {"type": "SliderInt",
-                                      "label": f"Answers per day {s.response_capacity}",
-                                      "value": s.response_capacity, "min": 0, "max": 500,
-                                      "step": 5},
-            }, on_change=on_change)
-        if "ads" in s.strategies:
-            UserInputs({
-                "ads_impressions": {"type": "SliderInt",
-                                    "label": f"Ad impressions per day {s.ads_impressions:,.0f}",
-                                    "value": int(s.ads_impressions), "min": 0,
-                                    "max": 100_000, "step": 1000},
-            }, on_change=on_change)
-        if "ugc" in s.strategies:
-            UserInputs({
-                "ugc_days": {"type": "SliderInt", "label": f"Contest days {s.ugc_days}",
-                             "value": s.ugc_days, "min": 1, "max": 90, "step": 1},
-                "ugc_prize": {"type": "SliderFloat", "label": f"Contest prize {s.ugc_prize:g}",
-                              "value": s.ugc_prize, "min": 0.0, "max": 1000.0, "step": 10.0},
-            }, on_change=on_change)
-        if "livestream" in s.strategies:
-            UserInputs({
-                "live_host": {"type": "Select", "label": "Live stream host",
-                              "value": s.live_host, "values": list(HOSTS)},
-                "live_events": {"type": "SliderInt", "label": f"Live streams {s.live_events}",
-                                "value": s.live_events, "min": 0, "max": 26, "step": 1},
-            }, on_change=on_change)
-        if "crisis_plan" in s.strategies:
-            UserInputs({
-                "crisis_detection": {"type": "SliderInt",
-                                     "label": f"Crisis detected after {s.crisis_detection} days",
-                                     "value": s.crisis_detection, "min": 0, "max": 30,
-                                     "step": 1},
-                "crisis_capacity": {"type": "SliderInt",
-                                    "label": f"Crisis answers per day {s.crisis_capacity}",
-                                    "value": s.crisis_capacity, "min": 0, "max": 500,
-                                    "step": 10},
-            }, on_change=on_change)
-        if "community" in s.strategies:
-            UserInputs({
-                "community_capacity": {"type": "SliderInt",
-                                       "label": f"Community members {s.community_capacity}",
-                                       "value": s.community_capacity, "min": 0, "max": 2000,
-                                       "step": 20},
-                "community_recruit": {"type": "Select", "label": "Community recruitment",
-                                      "value": s.community_recruit,
-                                      "values": list(RECRUIT_RULES)},
-                "community_moderation": {"type": "SliderFloat",
-                                         "label": "Community moderation "
-                                                  f"{s.community_moderation:.2f}",
-                                         "value": s.community_moderation, "min": 0.0,
-                                         "max": 1.0, "step": 0.05},
-            }, on_change=on_change)
+        for plugin in PLUGINS.values():  # each selected strategy's own controls
+            if plugin.name in s.strategies and plugin.controls:
+                UserInputs({knob.name: knob_input(knob, getattr(s, knob.name))
+                            for knob in plugin.controls}, on_change=on_change)
         solara.InputFloat("Budget (empty: no limit)", value=s.budget, optional=True,
                           on_value=lambda v: on_change("budget", v),
                           classes=[f"womsim-budget-{which}"])

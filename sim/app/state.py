@@ -55,6 +55,7 @@ from sim.model import WomModel
 from sim.population import sentiment_codes
 from sim.run import build_model
 from sim.schema import to_plain, validate
+from sim.strategies import PLUGINS
 from sim.streams import Streams
 
 Which = Literal["a", "b"]
@@ -96,31 +97,13 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
         out.append(f"strategy={s.strategies[0]}")
     else:
         out.append(f"strategy=[{','.join(s.strategies)}]")
-    if "kol" in s.strategies:
-        out += [f"strategy.kol.k={s.kol_k}", f"strategy.kol.selector={s.kol_selector}"]
-    if "rewards" in s.strategies:
-        out += [f"strategy.rewards.referral_reward={_fmt(s.referral_reward)}",
-                f"strategy.rewards.credibility={_fmt(s.reward_credibility)}"]
-        if s.referee_reward:  # written only when set, so earlier commands read the same
-            out.append(f"strategy.rewards.referee_reward={_fmt(s.referee_reward)}")
-    if "fast_response" in s.strategies:
-        out += [f"strategy.fast_response.delay={_fmt(s.response_delay)}",
-                f"strategy.fast_response.delay_unit={s.response_unit}",
-                f"strategy.fast_response.capacity={s.response_capacity}"]
-    if "ads" in s.strategies:
-        out.append(f"strategy.ads.impressions_per_day={_fmt(s.ads_impressions)}")
-    if "ugc" in s.strategies:
-        out += [f"strategy.ugc.duration={s.ugc_days}", f"strategy.ugc.prize={_fmt(s.ugc_prize)}"]
-    if "livestream" in s.strategies:
-        out += [f"strategy.livestream.host={s.live_host}",
-                f"strategy.livestream.events={s.live_events}"]
-    if "crisis_plan" in s.strategies:
-        out += [f"strategy.crisis_plan.detection_delay={s.crisis_detection}",
-                f"strategy.crisis_plan.surge_capacity={s.crisis_capacity}"]
-    if "community" in s.strategies:
-        out += [f"strategy.community.capacity={s.community_capacity}",
-                f"strategy.community.recruit={s.community_recruit}",
-                f"strategy.community.moderation={_fmt(s.community_moderation)}"]
+    for name in s.strategies:  # each selected strategy's own controls (its plugin's)
+        for knob in PLUGINS[name].controls:
+            value = getattr(s, knob.name)
+            if knob.omit_zero and not value:
+                continue
+            shown = value if isinstance(value, str) else _fmt(value)
+            out.append(f"strategy.{name}.{knob.key}={shown}")
     if s.budget is not None:
         out.append(f"budget={_fmt(s.budget)}")
     return out

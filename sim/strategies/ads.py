@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sim.config import Checker, StrategyConfig
 from sim.config.checks import MAX_AMOUNT
-from sim.strategies.base import Strategy, StrategyPlugin
+from sim.strategies.base import Knob, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -74,7 +74,14 @@ class AdsStrategy(Strategy):
         return {"ads_impressions": self.impressions}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("ads_impressions", "impressions_per_day", "Ad impressions per day", "float", 0.0,
+         1e12, slider=(0, 100_000, 1000), fmt=",.0f"),
+)
+
 PLUGIN = StrategyPlugin(
+    label="Ads", controls=CONTROLS,
     name="ads", schema=AdsConfig, strategy=AdsStrategy, validate=validate_ads,
     summary="Paid mass media, the non-word-of-mouth comparator: impressions bought every day "
             "make unaware consumers aware with a given tone.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -103,6 +103,51 @@ class Strategy:
 
 
 @dataclass(frozen=True)
+class Knob:
+    """One dashboard control of a strategy, bound to a field of its config schema.
+
+    The dashboard builds its scenario fields, their checks, the widgets and the overrides it
+    writes from these declarations, so a strategy's controls live in its own module. The
+    control's default is the schema's.
+
+    Attributes
+    ----------
+    name : str
+        The control's field in the dashboard's scenario (``Scenario(<name>=...)``); unique over
+        all strategies, so it usually starts with the strategy's name (``kol_k``).
+    key : str
+        The schema field it sets: ``strategy.<plugin>.<key>``.
+    label : str
+        Its name on the page and in error messages.
+    kind : {"int", "float", "choice"}
+        What it holds; a slider for numbers, a select for choices.
+    lo, hi : float or None
+        Inclusive bounds the control accepts (``None``: unbounded on that side).
+    choices : tuple of str
+        The allowed values of a ``choice``.
+    slider : tuple of (min, max, step)
+        The slider's range on the page (narrower than ``lo``-``hi``: typed values are allowed
+        up to ``hi``).
+    fmt : str
+        Format spec of the value shown after the label on a slider.
+    omit_zero : bool
+        Leave the override out of the command while the value is 0 (a control added later,
+        so that earlier commands read the same).
+    """
+
+    name: str
+    key: str
+    label: str
+    kind: Literal["int", "float", "choice"]
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[str, ...] = ()
+    slider: tuple[float, float, float] = (0, 1, 1)
+    fmt: str = "g"
+    omit_zero: bool = False
+
+
+@dataclass(frozen=True)
 class StrategyPlugin:
     """Everything the rest of womsim needs to know of one strategy, declared in its module.
 
@@ -123,6 +168,10 @@ class StrategyPlugin:
     metrics : tuple of Metric
         The catalog's entries (label, unit, direction, format) of the figures its ``report()``
         puts in metrics.json; :mod:`sim.catalog` adds them to the one table every reader uses.
+    label : str
+        Its short name on the dashboard's buttons and cards (default: ``name``).
+    controls : tuple of Knob
+        Its dashboard controls, shown while it is selected, in display order.
     """
 
     name: str
@@ -131,3 +180,10 @@ class StrategyPlugin:
     validate: Callable[[Checker], None]
     summary: str
     metrics: tuple[Metric, ...] = ()
+    label: str = ""
+    controls: tuple[Knob, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """Its label, or its name when it declares none."""
+        return self.label or self.name

@@ -12,7 +12,7 @@ import numpy as np
 from sim.config import Checker, StrategyConfig
 from sim.population import ORGANIC, SOURCE_CODES
 from sim.rules.groups import GroupTies
-from sim.strategies.base import EPS, Strategy, StrategyPlugin
+from sim.strategies.base import EPS, Knob, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -183,7 +183,18 @@ class CommunityStrategy(Strategy):
                 "community_closed_on": self.closed_on}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("community_capacity", "capacity", "Community members", "int", 0, 10_000_000,
+         slider=(0, 2000, 20), fmt="d"),
+    Knob("community_recruit", "recruit", "Community recruitment", "choice",
+         choices=RECRUIT_RULES),
+    Knob("community_moderation", "moderation", "Community moderation", "float", 0.0, 1.0,
+         slider=(0.0, 1.0, 0.05), fmt=".2f"),
+)
+
 PLUGIN = StrategyPlugin(
+    label="Community", controls=CONTROLS,
     name="community", schema=CommunityConfig, strategy=CommunityStrategy,
     validate=validate_community,
     summary="A brand community: members recruited among customers (the most engaged, or open "

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.config import Checker, StrategyConfig
 from sim.strategies import kernels
-from sim.strategies.base import Strategy, StrategyPlugin
+from sim.strategies.base import Knob, Strategy, StrategyPlugin
 from sim.strategies.complaints import ComplaintQueue
 from sim.vocabulary import Metric
 
@@ -196,7 +196,16 @@ class CrisisPlanStrategy(Strategy):
                 "crisis_statement_day": self.statement_day}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("crisis_detection", "detection_delay", "Crisis detected after (days)", "int", 0, 3650,
+         slider=(0, 30, 1), fmt="d"),
+    Knob("crisis_capacity", "surge_capacity", "Crisis answers per day", "int", 0, 10_000_000,
+         slider=(0, 500, 10), fmt="d"),
+)
+
 PLUGIN = StrategyPlugin(
+    label="Crisis plan", controls=CONTROLS,
     name="crisis_plan", schema=CrisisPlanConfig, strategy=CrisisPlanStrategy,
     validate=validate_crisis_plan,
     summary="A crisis plan for the run's scheduled crisis (model.crisis): after a detection "

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.config import Checker, StrategyConfig
 from sim.strategies import kernels
-from sim.strategies.base import Strategy, StrategyPlugin
+from sim.strategies.base import Knob, Strategy, StrategyPlugin
 from sim.strategies.complaints import ComplaintQueue
 from sim.vocabulary import Metric
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sim.world import World
 
 HOURS_PER_DAY = 24.0
+#: units of ``delay``
+DELAY_UNITS = ("hours", "days")
 
 
 def draw_delays(rng: np.random.Generator, size: int, mean: float, dist: str) -> np.ndarray:
@@ -55,7 +57,7 @@ def validate_fast_response(check: Checker) -> None:
     """Check ``strategy.fast_response``."""
     check.integer("strategy.fast_response.capacity", 0)
     check.at_least("strategy.fast_response.delay", 0.0)
-    check.one_of("strategy.fast_response.delay_unit", ("hours", "days"))
+    check.one_of("strategy.fast_response.delay_unit", DELAY_UNITS)
     check.one_of("strategy.fast_response.delay_dist", ("exponential", "fixed", "uniform"))
     for key in ("recovery_max", "recovery_bonus", "repeat_recovery", "answer_credibility"):
         check.prob(f"strategy.fast_response.{key}")
@@ -139,7 +141,17 @@ class FastResponseStrategy(Strategy):
                                              if self.counts["complaints_answered"] else None)}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("response_delay", "delay", "Response delay", "float", 0.0, 1e6,
+         slider=(0.0, 72.0, 0.5)),
+    Knob("response_unit", "delay_unit", "Response delay unit", "choice", choices=DELAY_UNITS),
+    Knob("response_capacity", "capacity", "Responses per day", "int", 0, 10_000_000,
+         slider=(0, 500, 5), fmt="d"),
+)
+
 PLUGIN = StrategyPlugin(
+    label="Fast response", controls=CONTROLS,
     name="fast_response", schema=FastResponseConfig, strategy=FastResponseStrategy,
     validate=validate_fast_response,
     summary="A customer-service team answers complaints in public after a delay, up to a daily "

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.config import Checker, StrategyConfig, check_count_within_graph, graph_size
 from sim.population import SOURCE_CODES
-from sim.strategies.base import EPS, Strategy, StrategyPlugin
+from sim.strategies.base import EPS, Knob, Strategy, StrategyPlugin
 from sim.strategies.selectors import rank
 from sim.vocabulary import Metric
 
@@ -207,7 +207,14 @@ class KolStrategy(Strategy):
         }}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("kol_k", "k", "KOL count", "int", 0, 100_000, slider=(0, 200, 1), fmt="d"),
+    Knob("kol_selector", "selector", "KOL selector", "choice", choices=KOL_SELECTORS),
+)
+
 PLUGIN = StrategyPlugin(
+    label="KOLs", controls=CONTROLS,
     name="kol", schema=KolConfig, strategy=KolStrategy, validate=validate_kol,
     summary="Seed key opinion leaders chosen by a selector (degree, PageRank, betweenness, "
             "k-core, greedy influence, random, fringe): give them the product and boost their "

@@ -11,7 +11,7 @@ import numpy as np
 from sim.config import Checker, StrategyConfig, graph_size
 from sim.errors import ConfigError
 from sim.population import NOBODY, SOURCE_CODES, VIA_MEDIA, VIA_WOM
-from sim.strategies.base import Strategy, StrategyPlugin
+from sim.strategies.base import Knob, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -163,7 +163,14 @@ class LivestreamStrategy(Strategy):
         return dict(self.counts)
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("live_host", "host", "Live stream host", "choice", choices=HOSTS),
+    Knob("live_events", "events", "Live streams", "int", 0, 3650, slider=(0, 26, 1), fmt="d"),
+)
+
 PLUGIN = StrategyPlugin(
+    label="Live streams", controls=CONTROLS,
     name="livestream", schema=LivestreamConfig, strategy=LivestreamStrategy,
     validate=validate_livestream,
     summary="Live selling events hosted by the brand or a KOL on scheduled days: a share of "

@@ -14,7 +14,7 @@ from sim.config import Checker, StrategyConfig
 from sim.population import SOURCE_CODES
 from sim.rules.fatigue import NUDGE
 from sim.strategies import kernels
-from sim.strategies.base import EPS, Strategy, StrategyPlugin
+from sim.strategies.base import EPS, Knob, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -235,7 +235,18 @@ class RewardsStrategy(Strategy):
                 "rewards_stopped_on": self.stopped_on}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("referral_reward", "referrer_reward", "Referral reward", "float", 0.0,
+         1e9, slider=(0.0, 100.0, 1.0)),
+    Knob("reward_credibility", "credibility", "Reward credibility", "float", 0.0, 1.0,
+         slider=(0.0, 1.0, 0.05), fmt=".2f"),
+    Knob("referee_reward", "referee_reward", "New customer's reward", "float", 0.0, 1e9,
+         slider=(0.0, 100.0, 1.0), omit_zero=True),
+)
+
 PLUGIN = StrategyPlugin(
+    label="Rewards", controls=CONTROLS,
     name="rewards", schema=RewardsConfig, strategy=RewardsStrategy, validate=validate_rewards,
     summary="A reward programme for customers: referral rewards to the referrer, the new "
             "customer or both when a referred reader buys, optional rewards per share and daily "

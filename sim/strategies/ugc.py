@@ -11,7 +11,7 @@ import numpy as np
 from sim.config import Checker, StrategyConfig
 from sim.population import ORGANIC, SOURCE_CODES
 from sim.rules.fatigue import NUDGE
-from sim.strategies.base import EPS, Strategy, StrategyPlugin
+from sim.strategies.base import EPS, Knob, Strategy, StrategyPlugin
 from sim.vocabulary import Metric
 
 if TYPE_CHECKING:
@@ -151,7 +151,14 @@ class UgcStrategy(Strategy):
         return {**self.counts, "ugc_entrants": int(np.count_nonzero(self.entries))}
 
 
+#: the dashboard's controls of the strategy, in display order
+CONTROLS = (
+    Knob("ugc_days", "duration", "Contest days", "int", 1, 3650, slider=(1, 90, 1), fmt="d"),
+    Knob("ugc_prize", "prize", "Contest prize", "float", 0.0, 1e9, slider=(0.0, 1000.0, 10.0)),
+)
+
 PLUGIN = StrategyPlugin(
+    label="UGC contest", controls=CONTROLS,
     name="ugc", schema=UgcConfig, strategy=UgcStrategy, validate=validate_ugc,
     summary="A user-generated content contest: for a period customers' posts are prize-draw "
             "entries, so they post more, with better content but less credibility; winners are "
