@@ -223,6 +223,21 @@ def test_the_printed_command_reproduces_the_confirmed_run(grid_study):
     assert line in (result.out / "top_plans.md").read_text()
 
 
+def test_the_dashboard_loads_the_confirmed_best_plan_and_runs_it_the_same(grid_study):
+    from sim.app.plans import load_plan
+    from sim.app.state import scenario_config
+
+    result, space = grid_study
+    plan = result.confirmation.plans[0]
+    loaded = load_plan(str(result.out))
+    assert loaded.world.seed == space.fresh_seeds[0]
+    assert dict(loaded.scenario.budget_shares) == pytest.approx(plan.shares)
+    assert loaded.not_carried == (), loaded.note
+    metrics = run(scenario_config(loaded.world, loaded.scenario)).metrics
+    assert metrics["incremental_npv"] == pytest.approx(plan.fresh.values["incremental_npv"][0],
+                                                       rel=1e-12)
+
+
 def test_outputs_hold_every_trial_and_the_ranked_plans(grid_study):
     result, space = grid_study
     out = result.out

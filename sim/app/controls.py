@@ -42,8 +42,10 @@ class Control:
     ----------
     label : str
         The control's name on the page (used in error messages).
-    kind : {"int", "float", "choice", "multi", "optional_float"}
-        ``multi``: a subset of ``choices``; ``optional_float``: a number or ``None``.
+    kind : {"int", "float", "choice", "multi", "optional_float", "shares"}
+        ``multi``: a subset of ``choices``; ``optional_float``: a number or ``None``;
+        ``shares``: a share in [0, 1] for some of ``choices`` (a mapping or pairs), at most 1 in
+        total.
     lo, hi : float or None
         Inclusive bounds of a number (``None``: unbounded on that side).
     choices : tuple of str
@@ -51,7 +53,7 @@ class Control:
     """
 
     label: str
-    kind: Literal["int", "float", "choice", "multi", "optional_float"]
+    kind: Literal["int", "float", "choice", "multi", "optional_float", "shares"]
     lo: float | None = None
     hi: float | None = None
     choices: tuple[str, ...] = ()
@@ -71,6 +73,8 @@ class Control:
                 if item not in self.choices:
                     self._fail(name, value, "a list of " + ", ".join(self.choices))
             return tuple(c for c in self.choices if c in chosen)
+        if self.kind == "shares":
+            return self._check_shares(name, value)
         if self.kind == "optional_float" and value is None:
             return None
         given = value
@@ -89,6 +93,30 @@ class Control:
             extra = " or empty (no limit)" if self.kind == "optional_float" else ""
             self._fail(name, given, what + self._range() + extra)
         return value
+
+    def _check_shares(self, name: str, value: Any) -> tuple[tuple[str, float], ...]:
+        allowed = ("shares in [0, 1] of " + ", ".join(self.choices)
+                   + ", at most 1 in total (e.g. {'kol': 0.6, 'rewards': 0.4})")
+        if value is None:
+            return ()
+        if isinstance(value, str) or not _is_iterable(value):
+            self._fail(name, value, allowed)
+        try:
+            pairs = list(value.items()) if hasattr(value, "items") else [tuple(p) for p in value]
+        except TypeError:
+            self._fail(name, value, allowed)
+        given = {}
+        for pair in pairs:
+            if len(pair) != 2 or pair[0] not in self.choices or pair[0] in given:
+                self._fail(name, value, allowed)
+            share = pair[1]
+            if (isinstance(share, bool) or not isinstance(share, numbers.Real)
+                    or not math.isfinite(share) or not 0.0 <= share <= 1.0):
+                self._fail(name, value, allowed)
+            given[pair[0]] = float(share)
+        if sum(given.values()) > 1.0 + 1e-9:
+            self._fail(name, value, allowed)
+        return tuple((c, given[c]) for c in self.choices if c in given)
 
     def _range(self) -> str:
         if self.lo is not None and self.hi is not None:
@@ -137,6 +165,7 @@ SCENARIO_CONTROLS: dict[str, Control] = {
     "strategies": Control("Strategies", "multi", choices=STRATEGY_NAMES),
     **{name: _knob_control(knob) for name, (_, knob) in KNOBS.items()},
     "budget": Control("Budget", "optional_float", 0.0, None),
+    "budget_shares": Control("Budget split", "shares", choices=STRATEGY_NAMES),
 }
 
 
@@ -175,6 +204,7 @@ _SCENARIO_FIELDS: list[tuple[str, type, Any]] = [
     *[(name, _KNOB_TYPES[knob.kind], field(default=getattr(PLUGINS[plugin].schema, knob.key)))
       for name, (plugin, knob) in KNOBS.items()],
     ("budget", float | None, field(default=None)),
+    ("budget_shares", tuple, field(default=())),
 ]
 
 Scenario = make_dataclass("Scenario", _SCENARIO_FIELDS, frozen=True,
@@ -185,7 +215,9 @@ selected.
 
 Its fields are the model's controls (``quality``, ``negativity_bias``, ``fatigue``,
 ``crisis_day``), ``strategies``, every control the strategy plugins declare
-(:data:`KNOBS`, e.g. ``kol_k``) and ``budget``. Defaults are the simulator's (its config
+(:data:`KNOBS`, e.g. ``kol_k``), ``budget`` and ``budget_shares``: how the budget is split
+between the strategies (``(("kol", 0.6), ("rewards", 0.4))``; a mapping is accepted; empty:
+equal parts, as ``budget=`` alone gives). Defaults are the simulator's (its config
 schemas); values are checked on construction (:class:`ControlError`). ``strategies`` is kept in
 the order of :data:`STRATEGY_NAMES`.
 """
@@ -217,6 +249,17 @@ def check_responsive(world: World, scenario: Scenario, *, label: str = "") -> No
             f"{prefix}KOL selector (kol_selector) = 'betweenness' is invalid with {world.n:,} "
             f"consumers: allowed up to {MAX_BETWEENNESS:,} in the dashboard (it takes minutes "
             "beyond); pick another selector or run the womsim command")
+
+
+def budget_overrides(scenario: Any) -> list[str]:
+    """The overrides of a scenario's budget: ``budget=`` and, while it is set, the shares of the
+    selected strategies (``+budget_shares.<name>=``), as the optimiser writes them."""
+    if scenario.budget is None:
+        return []
+    out = [f"budget={hydra_number(scenario.budget)}"]
+    out += [f"+budget_shares.{name}={hydra_number(share)}"
+            for name, share in scenario.budget_shares if name in scenario.strategies]
+    return out
 
 
 def controls_dict(value: World | Scenario) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.app.controls import ControlError, Scenario, World, check_responsive
+from sim.app.controls import ControlError, Scenario, World, budget_overrides, check_responsive
 from sim.app.controls import hydra_number as _fmt
 from sim.app.money import (
     MONEY_KPIS,
@@ -104,8 +104,7 @@ def scenario_overrides(world: World, scenario: Scenario) -> list[str]:
                 continue
             shown = value if isinstance(value, str) else _fmt(value)
             out.append(f"strategy.{name}.{knob.key}={shown}")
-    if s.budget is not None:
-        out.append(f"budget={_fmt(s.budget)}")
+    out += budget_overrides(s)
     return out
 
 
