@@ -9,6 +9,7 @@ import sys
 import numba
 import pandas as pd
 import pytest
+from omegaconf import OmegaConf
 
 from conftest import DATA, ROOT
 from sim.metrics import TIMESERIES_COLUMNS
@@ -190,3 +191,19 @@ def test_help_lists_the_config_groups_and_their_options(tmp_path):
     assert "--cfg job" in proc.stdout and "README.md" in proc.stdout
     assert "== Config ==" not in proc.stdout, "short: the composed config only on --cfg job"
     assert "schema/" not in proc.stdout, "the typed schemas are not choices of their own"
+
+
+@pytest.mark.parametrize("job", [
+    ["graph.n=10", "steps=1"], ["strategy=[kol,rewards]", "strategy.kol.k=5", "budget=100"],
+    ["graph=ws", "model.quality=0.5"], ["+experiment=kol_tiers"],
+    ["strategy=ugc", "+budget_shares.ugc=1", "budget=5"], ["model=bass", "seed=4"],
+    ["hydra.run.dir=/tmp/x", "steps=3"]])
+def test_the_checked_config_of_a_run_is_the_config_hydra_composes(job):
+    """The command check applies a run's key overrides to its composed groups instead of
+    composing it again: the result is the same config."""
+    from sim.cli import CommandChecker
+
+    with CommandChecker() as checker:
+        fast = OmegaConf.to_container(checker.job_config(job), resolve=True)
+        composed = OmegaConf.to_container(checker.compose(job, with_hydra=False), resolve=True)
+    assert fast == composed

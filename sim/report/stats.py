@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 STAT_COLUMNS = ["mean", "ci_low", "ci_high", "n"]
 
@@ -42,6 +41,8 @@ def mean_ci(values: Iterable, confidence: float = 0.95) -> tuple[float, float, f
     mean = float(x.mean())
     if x.size == 1:
         return mean, mean, mean, 1
+    from scipy import stats  # ~0.25 s to import: only where an interval is computed
+
     half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
     return mean, mean - half, mean + half, int(x.size)
 
@@ -49,6 +50,8 @@ def mean_ci(values: Iterable, confidence: float = 0.95) -> tuple[float, float, f
 def t_halfwidth(sd: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> np.ndarray:
     """Half-width of the t interval of a mean, elementwise: 0 where ``n == 1``, NaN where
     ``n == 0`` (the same conventions as :func:`mean_ci`)."""
+    from scipy import stats
+
     sd = np.asarray(sd, dtype=float)
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
