@@ -31,44 +31,11 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from sim.compose import CONFIG_DIR
+from sim.compose import CONFIG_DIR, config_groups, group_options
 from sim.errors import UserError
 from sim.io import RunDirState
 from sim.jobs import begin_sweep, config_hash, end_sweep, job_dirname, run_sweep_job, sweep_jobs
 from sim.schema import register_configs
-
-#: the config groups a user chooses from, in the order ``womsim --help`` lists them
-USER_GROUPS = ("graph", "model", "strategy", "experiment")
-
-
-def group_options(loader: Any, group: str, *, groups: bool = False) -> list[str]:
-    """The options (or, with ``groups``, the subgroups) of a config group, as Hydra's config
-    loader lists them.
-
-    The loader's own listing copies its whole config repository first (so that a command's
-    ``hydra.searchpath`` can extend it: womsim's configs set none), ~35 ms a call here; the
-    repository it copies answers the same without the copy.
-    """
-    from hydra.core.object_type import ObjectType
-
-    kind = ObjectType.GROUP if groups else ObjectType.CONFIG
-    repository = getattr(loader, "repository", None)
-    if repository is None:  # another loader: its own (slower) listing
-        return list(loader.get_group_options(group, results_filter=kind))
-    return list(repository.get_group_options(group, kind))
-
-
-@functools.cache
-def config_groups() -> str:
-    """One line per user-facing config group with its options (``womsim --help``): what
-    Hydra's config loader finds (YAML files and ConfigStore nodes), without the typed schemas
-    under ``schema/`` that the YAML files extend."""
-    from hydra.core.global_hydra import GlobalHydra
-
-    loader = GlobalHydra.instance().config_loader()
-    return "\n".join(f"{group}: {', '.join(sorted(group_options(loader, group)))}"
-                     for group in USER_GROUPS)
-
 
 register_configs()
 if not OmegaConf.has_resolver("womsim_jobdir"):

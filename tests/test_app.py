@@ -107,6 +107,16 @@ def test_a_plugins_control_renders_as_its_kind():
     assert select["type"] == "Select" and "greedy" in select["values"]
 
 
+def test_a_delay_slider_spans_its_unit():
+    from sim.app.inputs import knob_input
+    delay = KNOBS["response_delay"][1]
+    in_days = knob_input(delay, 2.0, Scenario(response_delay=2.0, response_unit="days"))
+    in_hours = knob_input(delay, 2.0, Scenario(response_delay=2.0, response_unit="hours"))
+    assert (in_days["max"], in_hours["max"]) == (14.0, 72.0)
+    assert in_days["label"] == "Response delay 2 days"
+    assert in_hours["label"] == "Response delay 2 hours"
+
+
 def test_parameters_of_unselected_strategies_are_left_out():
     out = scenario_overrides(SMALL, Scenario(strategies=["rewards"], kol_k=99, budget=None))
     assert "strategy=rewards" in out

@@ -141,7 +141,7 @@ def step_and_time(page: Page, day: int) -> float:
     """Press Step; seconds until the day label and the daily figures have been re-rendered."""
     old = [image_src(page, view) for view in VIEWS]
     start = time.perf_counter()
-    page.get_by_role("button", name="Step").click()
+    page.locator(".womsim-step").click()
     page.wait_for_function(
         "([views, old, day]) => {"
         "  const label = document.querySelector('.womsim-day');"
@@ -161,14 +161,15 @@ def choose(page: Page, scope: str, label: str, option: str) -> None:
 
 
 @contextmanager
-def dashboard_page(url: str, trap: ProxyTrap) -> Iterator[Page]:
+def dashboard_page(url: str, trap: ProxyTrap,
+                   viewport: dict | None = None) -> Iterator[Page]:
     """The dashboard at ``url`` in headless Chromium; on leaving, checks that no request left
     127.0.0.1 and that the server never tried a proxy."""
     requested: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1150})
+            page = browser.new_page(viewport=viewport or {"width": 1600, "height": 1150})
             page.on("request", lambda r: requested.append(r.url))
             page.on("websocket", lambda ws: requested.append(ws.url))
             page.goto(url)
@@ -181,9 +182,32 @@ def dashboard_page(url: str, trap: ProxyTrap) -> Iterator[Page]:
     assert trap.connections == 0, "the server tried to reach the outside through a proxy"
 
 
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def day_text(page: Page) -> str:
+    return page.locator(".womsim-day").inner_text().strip()
+
+
+def enter(page: Page, selector: str, text: str) -> None:
+    """Type ``text`` into the field ``selector`` and press Enter."""
+    field = page.locator(f"{selector} input")
+    field.fill(text)
+    field.press("Enter")
+
+
+def box_inside(box: dict, viewport: dict) -> bool:
+    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+            and box["y"] + box["height"] <= viewport["height"])
+
+
 def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
+    """The strategist's flow at 1366x768: KPIs and money, a refused budget and its error
+    beside the field, a Step during an update, Run to end, a raised horizon, Play, a plan
+    loaded into B, and steps at 100,000 consumers."""
     url, trap = app_server
-    with dashboard_page(url, trap) as page:
+    latencies: dict[str, list[float]] = {}
+    with dashboard_page(url, trap, LAPTOP) as page:
         # past solara's "Loading app" splash: the app's own elements are rendered
         page.wait_for_selector(".womsim-kpi-reach", timeout=LOAD_TIMEOUT)
         page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
@@ -193,6 +217,14 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
         plot_before = image_src(page, "timeseries")
         conversions_before = image_src(page, "conversions")
         assert len(kpis_before) == 5
+        tops = {round(page.locator(f".womsim-kpi-{k}").bounding_box()["y"])
+                for k in ("reach", "customers", "net_sentiment", "mean_loyalty",
+                          "cost_per_customer")}
+        assert len(tops) == 1, f"the KPI cards wrap at 1366x768: tops {tops}"
+        a_box = page.locator(".womsim-scenario-a").bounding_box()
+        b_box = page.locator(".womsim-scenario-b").bounding_box()
+        assert abs(a_box["y"] - b_box["y"]) < 2 and b_box["x"] > a_box["x"] + a_box["width"] - 2
+        assert b_box["y"] < LAPTOP["height"], "B's controls start below the first screen"
         expect(page).to_have_title("womsim")
         expect(page.locator(".womsim-kpi-customers .womsim-kpi-label")).to_contain_text(
             "Customers now")
@@ -205,14 +237,17 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
                ).to_contain_text("KOLs seeded")
 
         # change a control: B adds referral rewards to its KOLs
+        start = time.perf_counter()
         page.locator(".womsim-strategy-b-rewards").click()
         expect(page.locator(".womsim-command-b")).to_contain_text(
             "strategy.rewards.referrer_reward=10", timeout=60_000)
+        expect(page.locator(".womsim-updating")).to_have_count(0, timeout=60_000)
+        latencies["control change -> rebuilt, day 0"] = [time.perf_counter() - start]
         expect(page.locator(".womsim-command-b")).to_contain_text("'strategy=[kol,rewards]'")
         expect(page.get_by_text("Referral reward 10")).to_be_visible()
 
         # step: the KPIs and the plots change
-        timings = [step_and_time(page, day) for day in (1, 2, 3)]
+        latencies["Step -> rendered, n=2,000"] = [step_and_time(page, d) for d in (1, 2, 3)]
         kpis_after = kpi_texts(page)
         assert kpis_after != kpis_before
         reach = page.locator(".womsim-kpi-reach .womsim-kpi-delta").inner_text()
@@ -225,32 +260,108 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
                ).to_contain_text("10")
         expect(page.locator(".womsim-strategy-card-b-rewards")).to_be_visible()
         expect(page.locator(".womsim-money-row-incremental_npv")).to_contain_text("EUR")
-        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+        # a refused budget: the text stays, the error is right below the field, on screen
+        enter(page, ".womsim-budget-a", "-5")
+        error = page.locator(".womsim-error-a-budget")
+        expect(error).to_contain_text("Budget (budget) = -5.0 is invalid: allowed a number "
+                                      ">= 0 or empty (no limit)", timeout=30_000)
+        expect(page.locator(".womsim-budget-a input")).to_have_value("-5")
+        field_box = page.locator(".womsim-budget-a").bounding_box()
+        error_box = error.bounding_box()
+        assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 40, (
+            field_box, error_box)
+        assert abs(error_box["x"] - field_box["x"]) < 40, (field_box, error_box)
+        assert box_inside(error_box, LAPTOP), error_box
+        page.screenshot(path=str(tmp_path / "dashboard-budget-error.png"))
+        enter(page, ".womsim-budget-a", "abc")  # another refused value: its own message
+        expect(error).to_contain_text("'abc'", timeout=30_000)
+        expect(error).not_to_contain_text("-5.0")
+        enter(page, ".womsim-budget-a", "")  # cleared: no limit, no error
+        expect(error).to_have_count(0, timeout=30_000)
+        expect(page.locator(".womsim-command-a")).not_to_contain_text("budget=")
+
+        # a Step right after a control change is not lost: it runs on the new scenarios
+        day = int(day_text(page).split()[1])
+        enter(page, ".womsim-budget-b", "50000")
+        page.locator(".womsim-step").click()
+        expect(page.locator(".womsim-command-b")).to_contain_text("budget=50000",
+                                                                  timeout=60_000)
+        expect(page.locator(".womsim-day")).to_have_text(f"Day {day + 1} of 180",
+                                                         timeout=60_000)
+        expect(page.locator(".womsim-updating")).to_have_count(0, timeout=60_000)
+        page.wait_for_timeout(2000)  # and it stays
+        expect(page.locator(".womsim-day")).to_have_text(f"Day {day + 1} of 180")
+
+        # Run to end reaches the horizon; Step waits for a later horizon
+        start = time.perf_counter()
+        page.locator(".womsim-run-to-end").click()
+        expect(page.locator(".womsim-day")).to_have_text("Day 180 of 180", timeout=120_000)
+        latencies["Run to end from day 4, n=2,000"] = [time.perf_counter() - start]
+        expect(page.locator(".womsim-step")).to_be_disabled()
+        expect(page.locator(".womsim-at-end")).to_be_visible()
+        enter(page, ".womsim-field-world-steps", "200")
+        expect(page.locator(".womsim-day")).to_have_text("Day 180 of 200", timeout=120_000)
+        expect(page.locator(".womsim-step")).to_be_enabled(timeout=60_000)
+        step_and_time(page, 181)
+        expect(page.locator(".womsim-day")).to_have_text("Day 181 of 200")
+
+        # Play keeps to its interval (250 ms a frame) and pauses at the horizon
+        page.locator(".womsim-play").click()
+        start = time.perf_counter()
+        page.wait_for_timeout(3000)
+        page.locator(".womsim-play").click()
+        played = time.perf_counter() - start
+        page.wait_for_timeout(500)
+        days = int(day_text(page).split()[1]) - 181
+        latencies["Play at 250 ms, n=2,000: seconds per frame"] = [played / max(days, 1)]
+        assert days >= 3, f"Play ran {days} days in {played:.1f} s"
+        expect(page.locator(".womsim-step")).to_be_enabled()
+
+        # a plan from a womsim command, into B: world and B replaced, the note shown
+        page.locator(".womsim-plan-text input").fill(
+            "womsim graph.n=1000 steps=60 strategy=fast_response "
+            "strategy.fast_response.delay=1 strategy.fast_response.delay_unit=hours")
+        start = time.perf_counter()
+        page.locator(".womsim-plan-load-b").click()
+        expect(page.locator(".womsim-plan-note")).to_contain_text("Into B", timeout=30_000)
+        expect(page.locator(".womsim-command-b")).to_contain_text("strategy=fast_response",
+                                                                  timeout=60_000)
+        expect(page.locator(".womsim-command-b")).to_contain_text(
+            "strategy.fast_response.delay_unit=hours")
+        expect(page.locator(".womsim-command-a")).to_contain_text("graph.n=1000")
+        expect(page.locator(".womsim-day")).to_have_text(re.compile(r"Day \d+ of 60"),
+                                                         timeout=60_000)
+        latencies["Load into B -> rebuilt"] = [time.perf_counter() - start]
+        expect(page.get_by_text("Response delay 1 hour", exact=True)).to_be_visible()
+        page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('*')"
+                      ".forEach(e => { if (e.scrollTop) e.scrollTop = 0; }); }")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(tmp_path / "dashboard.png"))  # the first screen, 1366x768
         assert (tmp_path / "dashboard.png").stat().st_size > 10_000
-        print(f"\nstep -> rendered, n=2,000: {', '.join(f'{t:.2f}s' for t in timings)}")
+        page.locator(".womsim-plan-text input").fill("womsim graph.n=-3")
+        page.locator(".womsim-plan-load-a").click()
+        expect(page.locator(".womsim-plan-error")).to_contain_text("graph.n", timeout=30_000)
+        page.screenshot(path=str(tmp_path / "dashboard-full.png"), full_page=True)
+
+        # reset: back to day 0
+        page.locator(".womsim-reset").click()
+        expect(page.locator(".womsim-day")).to_have_text("Day 0 of 60", timeout=60_000)
 
         # n = 100,000 consumers (the default engine): each step still renders quickly
         choose(page, ".womsim-world", "Consumers", "100000")
         expect(page.locator(".womsim-command-a")).to_contain_text(
             "graph.n=100000", timeout=LOAD_TIMEOUT)
         expect(page.locator(".womsim-network")).to_contain_text(
-            "a sample of 2,000 of 100,000 consumers", timeout=LOAD_TIMEOUT)
-        day = int(page.locator(".womsim-day").inner_text().split()[1])
-        big = [step_and_time(page, day + i) for i in (1, 2, 3, 4, 5)]
-        print(f"step -> rendered, n=100,000: {', '.join(f'{t:.2f}s' for t in big)}")
-        assert min(big) < 2.0, big  # generous: CI machines are shared; typically ~0.5 s
-        page.screenshot(path=str(tmp_path / "dashboard-100k.png"), full_page=True)
-
-        # a rejected value: a negative budget is refused with the control's name
-        budget = page.locator(".womsim-budget-a input")
-        budget.fill("-5")
-        budget.press("Enter")
-        expect(page.locator(".womsim-error")).to_contain_text("Budget", timeout=30_000)
-        expect(page.locator(".womsim-command-a")).not_to_contain_text("budget=")
-
-        # reset: back to day 0
-        page.get_by_role("button", name="Reset").click()
-        expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180", timeout=30_000)
+            "a sample of 300 of 100,000 consumers", timeout=LOAD_TIMEOUT)
+        expect(page.locator(".womsim-updating")).to_have_count(0, timeout=LOAD_TIMEOUT)
+        day = int(day_text(page).split()[1])
+        big = [step_and_time(page, day + i) for i in (1, 2, 3)]
+        latencies["Step -> rendered, n=100,000"] = big
+        assert min(big) < 2.0, big  # generous: CI machines are shared
+    print()
+    for what, seconds in latencies.items():
+        print(f"{what}: {', '.join(f'{t:.2f}s' for t in seconds)}")
 
 
 def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:

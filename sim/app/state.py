@@ -65,7 +65,8 @@ KPIS = ("reach", "customers", "net_sentiment", "mean_loyalty", "cost_per_custome
 #: sentiment status of a consumer in :meth:`Comparison.status`
 UNAWARE, NEUTRAL, PROMOTER, DETRACTOR = 0, 1, 2, 3
 #: time series offered by :meth:`Comparison.timeseries`
-SERIES = ("step", "reach", "customers", "net_sentiment", "mean_loyalty")
+SERIES = ("step", "reach", "customers", "net_sentiment", "mean_loyalty", "promoters",
+          "detractors")
 
 
 # --------------------------------------------------------------------------------------------

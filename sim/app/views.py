@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from numba import njit
 
 from sim import catalog
-from sim.app.state import DETRACTOR, NEUTRAL, PROMOTER, SERIES, UNAWARE
+from sim.app.state import DETRACTOR, NEUTRAL, PROMOTER, UNAWARE
 from sim.graphs import Graph
 from sim.report.plots import plot_series
 
@@ -268,8 +268,9 @@ class NetworkPlot:
                               markeredgecolor="#222222", label="customer"))
         shown = (f"all {m:,} consumers" if m == sample.total
                  else f"a sample of {m:,} of {sample.total:,} consumers")
-        self.figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8,
-                           frameon=False, title=shown, title_fontsize=8, borderaxespad=0.1)
+        self.figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=7,
+                           frameon=False, title=shown, title_fontsize=7, borderaxespad=0.1,
+                           columnspacing=0.8, handletextpad=0.2)
 
     def update(self, panels: list[tuple[str, np.ndarray, np.ndarray]]) -> Figure:
         """Recolour the nodes.
@@ -305,16 +306,16 @@ class TimeseriesPlot:
         Figure width in inches.
     """
 
-    #: the series drawn, one panel each (:data:`sim.app.state.SERIES` after ``step``)
-    PANELS = tuple(key for key in SERIES if key != "step")
+    #: the series drawn, one panel each (of :data:`sim.app.state.SERIES`)
+    PANELS = ("reach", "customers", "net_sentiment", "mean_loyalty")
 
     def __init__(self, horizon: int, labels: dict[str, str] | None = None, *,
                  width: float = 5.8) -> None:
         labels = labels or {"a": "A", "b": "B"}
         self.figure = Figure(figsize=(width, width * 0.62), dpi=DPI)
         self.axes = self.figure.subplots(2, 2, sharex=True).ravel()
-        self.figure.subplots_adjust(left=0.08, right=0.98, top=0.89, bottom=0.11, hspace=0.32,
-                                    wspace=0.16)
+        self.figure.subplots_adjust(left=0.11, right=0.98, top=0.87, bottom=0.14, hspace=0.4,
+                                    wspace=0.3)
         self.lines: dict[tuple[str, str], Line2D] = {}
         self.scales = {key: _scale(key) for key in self.PANELS}
         for ax, key in zip(self.axes, self.PANELS, strict=True):
@@ -323,17 +324,18 @@ class TimeseriesPlot:
                 plot_series(empty, (key,), ax=ax, labels={key: label}, lw=1.6,
                             color=SCENARIO_COLORS[which], ls="-" if which == "a" else "--")
                 self.lines[which, key] = ax.get_lines()[-1]
-            ax.set_title(_panel_title(key), fontsize=9, y=1.0, pad=3)
-            ax.tick_params(labelsize=8)
+            ax.set_title(catalog.metric(key).title, fontsize=8, y=1.0, pad=2)
+            ax.set_ylabel(axis_unit(key), fontsize=7)
+            ax.tick_params(labelsize=7)
             ax.set_xlim(0, max(horizon, 1))
             ax.grid(alpha=0.3)
             if key == "net_sentiment":
                 ax.axhline(0.0, color="#888888", lw=0.6)
         for ax in self.axes[2:]:
-            ax.set_xlabel("day", fontsize=8)
+            ax.set_xlabel("time (days)", fontsize=7)
         self.figure.legend(handles=[self.lines[w, self.PANELS[0]] for w in labels],
-                           loc="upper center", ncol=len(labels), fontsize=8, frameon=False,
-                           borderaxespad=0.2)
+                           loc="upper center", ncol=1, fontsize=7, frameon=False,
+                           borderaxespad=0.1)
 
     def update(self, series: dict[str, dict[str, np.ndarray]]) -> Figure:
         """Show ``series`` (per scenario: :meth:`sim.app.state.Comparison.timeseries`)."""
@@ -345,26 +347,45 @@ class TimeseriesPlot:
                 self.lines[which, key].set_data(ts["step"], y)
                 values.append(y[np.isfinite(y)])
             finite = np.concatenate(values) if values else np.zeros(0)
-            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
             if key == "net_sentiment":
-                lo, hi = min(lo, 0.0), max(hi, 0.0)
-            pad = 0.06 * (hi - lo) if hi > lo else max(0.05 * abs(hi), 0.01 * scale)
-            ax.set_ylim(lo - pad, hi + pad)
+                ax.set_ylim(*axis_limits(finite, symmetric=True, least=0.05))
+            else:
+                ax.set_ylim(*axis_limits(finite, floor=0.0, least=scale * 0.01))
         return self.figure
+
+
+def axis_limits(values: np.ndarray, *, floor: float | None = None, symmetric: bool = False,
+                least: float = 1.0, pad: float = 0.08) -> tuple[float, float]:
+    """A y range for ``values`` (finite ones) that never collapses: from ``floor`` (if given)
+    or the lowest value, to the highest, at least ``least`` wide, padded; ``symmetric``
+    centres 0 (for signed figures and differences). No values: ``[floor or -least, least]``.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if symmetric:
+        top = max(float(np.abs(values).max()) if values.size else 0.0, least)
+        return -top * (1 + pad), top * (1 + pad)
+    lo = float(values.min()) if values.size else 0.0
+    hi = float(values.max()) if values.size else 0.0
+    if floor is not None:
+        lo = min(lo, floor)
+    hi = max(hi, lo + least)
+    span = hi - lo
+    return (lo if floor is not None and lo == floor else lo - pad * span), hi + pad * span
+
+
+def axis_unit(key: str) -> str:
+    """The y-axis label of a time-series panel: the unit (``% of consumers``, ``index, −1 to
+    1``)."""
+    entry = catalog.metric(key)
+    if entry.display == "percent":
+        return f"% {entry.unit.removeprefix('share ')}"
+    return "index, −1 to 1" if key == "net_sentiment" else "index, 0 to 1"
 
 
 def _scale(key: str) -> float:
     """Shares are drawn in percent."""
     return 100.0 if catalog.metric(key).display == "percent" else 1.0
-
-
-def _panel_title(key: str) -> str:
-    """A panel's title: the catalog's label, with the unit for shares (``Reach (% of
-    consumers)``)."""
-    entry = catalog.metric(key)
-    if entry.display == "percent":
-        return f"{entry.title} (% {entry.unit.removeprefix('share ')})"
-    return entry.title
 
 
 class ConversionsPlot:
@@ -382,7 +403,7 @@ class ConversionsPlot:
         labels = labels or {"a": "A", "b": "B"}
         self.figure = Figure(figsize=(width, width * 0.5), dpi=DPI)
         self.ax = ax = self.figure.subplots()
-        self.figure.subplots_adjust(left=0.2, right=0.97, top=0.97, bottom=0.13)
+        self.figure.subplots_adjust(left=0.22, right=0.97, top=0.86, bottom=0.15)
         self.sources = [source.name for source in catalog.SOURCES]
         y = np.arange(len(self.sources))
         height = 0.8 / len(labels)
@@ -397,8 +418,9 @@ class ConversionsPlot:
         ax.set_yticks(y, [source.label for source in catalog.SOURCES], fontsize=8)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel("purchases", fontsize=8)
-        ax.legend(fontsize=8, loc="lower right")
+        ax.set_xlabel("purchases so far (count)", fontsize=8)
+        self.figure.legend(fontsize=7, loc="upper center", ncol=1, frameon=False,
+                           borderaxespad=0.1)  # above the bars: it covers none
         ax.grid(axis="x", alpha=0.3)
 
     def update(self, counts: dict[str, dict[str, int]]) -> Figure:

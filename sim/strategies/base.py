@@ -133,6 +133,11 @@ class Knob:
     omit_zero : bool
         Leave the override out of the command while the value is 0 (a control added later,
         so that earlier commands read the same).
+    unit : str
+        The name of the strategy's ``choice`` control that holds this number's unit (its value
+        is shown with it: "Response delay 2 days"); empty: the number has a fixed unit.
+    unit_sliders : tuple of (unit, (min, max, step))
+        The slider's range for each value of ``unit`` (``slider`` where none is given).
     """
 
     name: str
@@ -145,6 +150,12 @@ class Knob:
     slider: tuple[float, float, float] = (0, 1, 1)
     fmt: str = "g"
     omit_zero: bool = False
+    unit: str = ""
+    unit_sliders: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+
+    def slider_for(self, unit: str | None = None) -> tuple[float, float, float]:
+        """The slider's (min, max, step) while the number is in ``unit``."""
+        return dict(self.unit_sliders).get(unit, self.slider) if unit else self.slider
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,8 @@ class FastResponseStrategy(Strategy):
 #: the dashboard's controls of the strategy, in display order
 CONTROLS = (
     Knob("response_delay", "delay", "Response delay", "float", 0.0, 1e6,
-         slider=(0.0, 72.0, 0.5)),
+         slider=(0.0, 14.0, 0.25), unit="response_unit",
+         unit_sliders=(("hours", (0.0, 72.0, 0.5)), ("days", (0.0, 14.0, 0.25)))),
     Knob("response_unit", "delay_unit", "Response delay unit", "choice", choices=DELAY_UNITS),
     Knob("response_capacity", "capacity", "Responses per day", "int", 0, 10_000_000,
          slider=(0, 500, 5), fmt="d"),
