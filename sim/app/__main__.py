@@ -51,6 +51,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"womsim-app: error: {problem}; install the viz extra: "
               "pip install -e '.[viz]'", file=sys.stderr)
         sys.exit(2)
+    import sim.run  # noqa: F401 - the kernels the page runs, to see if they are compiled
+    from sim.jit_cache import cold
+
+    if cold():
+        print("womsim-app: the simulation's kernels are compiled on first use, once after "
+              "install or upgrade: the first scenarios take 10-20 s to appear",
+              file=sys.stderr, flush=True)
     from solara.__main__ import cli
 
     cli.main(args=solara_arguments(args.host, args.port, open_browser=args.open),
