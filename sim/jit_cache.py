@@ -1,5 +1,5 @@
 """Whether numba's on-disk cache holds the simulation's compiled kernels, so that a run can say
-before it starts that it will compile them first (about 20 s once after install or upgrade,
+before it starts that it will compile them first (10-20 s once after install or upgrade,
 against well under a second to load them from the cache).
 
 It inspects the kernels of the ``sim`` modules already imported and imports none itself.
