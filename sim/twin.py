@@ -63,21 +63,32 @@ def value_figures(model: WomModel, cfg: Any, cost: float) -> tuple[dict, dict[st
     (the run is its own twin) and ``roi`` is null. ``baseline=none``: the run's own figures
     only.
     """
-    n, value, gift = model.graph.n, cfg.value, SOURCE_CODES["seeded"]
+    value = cfg.value
     if cfg.baseline == "none":
-        plan = run_value(model.records, n, value)
+        plan = run_value(model.records, model.graph.n, value)
         return plan.totals(value.currency), {"revenue": plan.revenue, "margin": plan.margin}
-    if model.strategies:
-        records, conversions = twin_of(model, cfg)
-        twin_value = run_value(records, n, value)
-        twin_first = first_purchases(conversions, n, gift)
-        plan = run_value(model.records, n, value, retention=twin_value.retention)
-    else:  # the run is its own twin
-        plan = twin_value = run_value(model.records, n, value)
-        twin_first = first_purchases(model.conversions, n, gift)
-    out = plan.totals(value.currency)
+    records, conversions = twin_of(model, cfg) if model.strategies else (None, None)
+    out, plan = figures_against(model, value, cost, records, conversions)
     columns = {"revenue": plan.revenue, "margin": plan.margin}
+    return out, columns
+
+
+def figures_against(model: WomModel, value: Any, cost: float, twin_records: Any = None,
+                    twin_conversions: Any = None) -> tuple[dict, Any]:
+    """The value figures of ``model``'s run so far against its twin's records and conversions
+    (None: the run is its own twin, as it is without strategies): the plan's totals, the
+    twin's NPV and the incremental figures (:func:`sim.value.incremental`); and the plan's
+    :class:`~sim.value.RunValue`. The plan's remaining customers are valued with the twin's
+    retention."""
+    n, gift = model.graph.n, SOURCE_CODES["seeded"]
+    if twin_records is None:
+        plan = twin_value = run_value(model.records, n, value)
+        twin_conversions = model.conversions
+    else:
+        twin_value = run_value(twin_records, n, value)
+        plan = run_value(model.records, n, value, retention=twin_value.retention)
+    out = plan.totals(value.currency)
     out.update(baseline_npv=twin_value.npv,
                **incremental(plan, twin_value, first_purchases(model.conversions, n, gift),
-                             twin_first, cost=cost, cfg=value))
-    return out, columns
+                             first_purchases(twin_conversions, n, gift), cost=cost, cfg=value))
+    return out, plan

@@ -31,7 +31,7 @@ from sim.app.state import (
     scenario_overrides,
     shared_graph,
 )
-from sim.catalog import SOURCES
+from sim.catalog import METRICS, SOURCES
 from sim.compose import compose_config
 from sim.errors import ConfigError, UserError
 from sim.graphs import build_graph
@@ -351,13 +351,11 @@ def test_values_the_simulator_rejects_name_the_scenario_and_the_key(monkeypatch)
 
 
 def test_kpi_text():
-    assert views.format_kpi("reach", 0.1234) == "12.3%"
-    assert views.format_kpi("net_sentiment", 0.05) == "+0.050"
-    assert views.format_kpi("mean_loyalty", None) == "n/a"
-    assert views.format_kpi("cost_per_customer", 1234.5) == "1,234.50"
-    assert views.format_delta("customers", -0.012) == "-1.2 pp"
-    assert views.format_delta("cost_per_customer", 3.0) == "+3.00"
-    assert views.format_delta("mean_loyalty", None) == "n/a"
+    assert METRICS["reach"].format(0.1234) == "12.3%"
+    assert METRICS["net_sentiment"].format(0.05) == "+0.050"
+    assert METRICS["mean_loyalty"].format(None) == "n/a"
+    assert METRICS["cost_per_customer"].format(1234.5) == "1,234.50"
+    assert METRICS["mean_loyalty"].format_delta(None) == "n/a"
     assert views.delta_tone("reach", 0.1) == "better"
     assert views.delta_tone("cost_per_customer", 0.1) == "worse"
     assert views.delta_tone("net_sentiment", 0.0) == "same"

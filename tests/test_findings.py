@@ -3,7 +3,7 @@
 mouth (East, Hammond & Wright 2007; East, Hammond & Lomax 2008; Chevalier & Mayzlin 2006),
 the NPV of bad news (Goldenberg, Libai, Moldovan & Muller 2007), word of mouth against advertising
 (Trusov, Bucklin & Pauwels 2009) and the service-recovery paradox
-(de Matos, Henrique & Rossi 2007; Maxham & Netemeyer 2002). Finding 5 (Libai, Muller &
+(de Matos, Henrique & Rossi 2007; Maxham & Netemeyer 2002). Row 8 of the table (Libai, Muller &
 Peres 2013) is tests/test_value_of_seeding.py.
 
 Every limit below comes from the spread of 20 repeats of the same test on other seeds

@@ -26,9 +26,9 @@ from typing import Any
 from sim.catalog import METRICS, Metric, metric
 from sim.metrics import final_metrics
 from sim.model import WomModel
-from sim.population import SOURCE_CODES
 from sim.strategies import PLUGINS
-from sim.value import first_purchases, incremental, run_value
+from sim.twin import figures_against
+from sim.value import run_value
 
 #: the money and plan KPIs of the page, in display order (labels: :data:`sim.catalog.METRICS`)
 MONEY_KPIS = ("cost", "revenue", "npv", "baseline_npv", "incremental_npv", "roi",
@@ -86,20 +86,14 @@ def value_so_far(model: WomModel, cfg: Any, twin: WomModel | None, cost: float) 
     """The value model's metrics.json figures of ``model``'s run so far, ``twin`` being its twin
     on the same day (``model`` itself without strategies; None: own figures only), as
     :func:`sim.twin.value_figures` computes them for a finished run."""
-    n, value, gift = model.graph.n, cfg.value, SOURCE_CODES["seeded"]
+    value = cfg.value
     if twin is None:
-        return run_value(model.records, n, value).totals(value.currency)
+        return run_value(model.records, model.graph.n, value).totals(value.currency)
     if twin.t != model.t:
         raise ValueError(f"the twin is on day {twin.t}, the run on day {model.t}")
-    if twin is model:
-        plan = twin_value = run_value(model.records, n, value)
-    else:
-        twin_value = run_value(twin.records, n, value)
-        plan = run_value(model.records, n, value, retention=twin_value.retention)
-    out = plan.totals(value.currency)
-    out.update(baseline_npv=twin_value.npv,
-               **incremental(plan, twin_value, first_purchases(model.conversions, n, gift),
-                             first_purchases(twin.conversions, n, gift), cost=cost, cfg=value))
+    own = twin is model
+    out, _ = figures_against(model, value, cost, None if own else twin.records,
+                             None if own else twin.conversions)
     return out
 
 

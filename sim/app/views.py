@@ -41,18 +41,6 @@ DPI = 100
 # KPI text
 
 
-def format_kpi(key: str, value: float | None) -> str:
-    """A KPI value for a card, as the catalog writes it (shares in %, sentiment signed, money
-    with two decimals; ``"n/a"`` for ``None``)."""
-    return catalog.METRICS[key].format(value)
-
-
-def format_delta(key: str, delta: float | None) -> str:
-    """A difference B - A, as the catalog writes it: percentage points for shares, signed
-    otherwise."""
-    return catalog.METRICS[key].format_delta(delta)
-
-
 def delta_tone(key: str, delta: float | None, *, eps: float = 1e-12) -> str:
     """``"better"``, ``"worse"`` or ``"same"`` for B compared with A on ``key`` (``"same"``
     also for a metric the catalog says is neither better higher nor lower)."""
@@ -457,5 +445,5 @@ def _rgba(color: str) -> np.ndarray:
 
 
 __all__ = ["ConversionsPlot", "NetworkPlot", "NetworkSample", "TimeseriesPlot",
-           "conversions_figure", "delta_tone", "edge_image", "force_layout", "format_delta",
-           "format_kpi", "network_figure", "network_sample", "sample_nodes"]
+           "conversions_figure", "delta_tone", "edge_image", "force_layout", "network_figure",
+           "network_sample", "sample_nodes"]
