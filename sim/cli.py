@@ -46,11 +46,17 @@ if not OmegaConf.has_resolver("womsim_groups"):
 
 def main() -> None:
     """The ``womsim`` command: check the command line, then run Hydra's app."""
+    from hydra_plugins.womsim_sweeper.checked_sweeper import CHECKED_ENV
+
     try:
-        check_command(sys.argv[1:])
+        checked = check_command(sys.argv[1:])
     except (CommandError, UserError) as err:
         print(f"womsim: error: {err}", file=sys.stderr)
         sys.exit(2)
+    if checked:  # every job is checked: the sweeper need not compose each again
+        os.environ[CHECKED_ENV] = "1"
+    else:
+        os.environ.pop(CHECKED_ENV, None)
     app()
     if _SWEEP_FAILED:
         sys.exit(1)
@@ -62,7 +68,7 @@ class CommandError(UserError):
     """A mistake on the command line (a key, a type, an option): said in one line."""
 
 
-def check_command(argv: list[str]) -> None:
+def check_command(argv: list[str]) -> bool:
     """Check ``womsim``'s arguments as Hydra would compose them, before it writes anything.
 
     For a run or a sweep (and ``--cfg``), every override of every job (the sweep's values, an
@@ -70,6 +76,11 @@ def check_command(argv: list[str]) -> None:
     see :func:`override_problem`. A single run's values are checked too
     (:func:`sim.schema.validate`). Help, ``--info`` and a config of the user's own
     (``--config-dir``, ``--config-name``, ...) are left to Hydra.
+
+    Returns
+    -------
+    bool
+        Whether the command's jobs were checked (False for what is left to Hydra).
 
     Raises
     ------
@@ -84,10 +95,11 @@ def check_command(argv: list[str]) -> None:
     if (args.help or args.hydra_help or args.info or args.shell_completion
             or args.experimental_rerun or args.config_path or args.config_name
             or args.config_dir):
-        return
+        return False
     with CommandChecker() as checker:
         checker.check(list(args.overrides), multirun=bool(args.multirun),
                       values=not args.cfg)
+    return True
 
 
 class CommandChecker:

@@ -148,3 +148,33 @@ def test_sweeps_run_in_parallel_by_default(tmp_path):
     proc = womsim("--cfg", "hydra", cwd=tmp_path)
     assert proc.returncode == 0
     assert "JoblibLauncher" in proc.stdout and "n_jobs: -1" in proc.stdout
+
+
+def test_the_sweeper_skips_hydras_second_composition_only_after_womsims_check(monkeypatch):
+    """Hydra's basic sweeper composes every job before launching; womsim's sweeper leaves that
+    out once the womsim command has checked every job (and only then)."""
+    from hydra_plugins.womsim_sweeper.checked_sweeper import CHECKED_ENV, CheckedSweeper
+
+    composed = []
+    monkeypatch.setattr("hydra.plugins.sweeper.Sweeper.validate_batch_is_legal",
+                        lambda self, batch: composed.append(list(batch)))
+    sweeper = CheckedSweeper(max_batch_size=None, params=None)
+    monkeypatch.setenv(CHECKED_ENV, "1")
+    sweeper.validate_batch_is_legal([["seed=0"], ["seed=1"]])
+    assert composed == []
+    monkeypatch.delenv(CHECKED_ENV)
+    sweeper.validate_batch_is_legal([["seed=0"], ["seed=1"]])
+    assert composed == [[["seed=0"], ["seed=1"]]]
+
+
+def test_only_a_checked_command_marks_its_jobs_checked(monkeypatch):
+    import sim.cli
+    from hydra_plugins.womsim_sweeper.checked_sweeper import CHECKED_ENV
+
+    monkeypatch.setattr(sim.cli, "app", lambda: None)
+    for argv, checked in ((["womsim", "-m", "seed=0,1"], "1"),
+                          (["womsim", "--config-dir", "/tmp", "-m", "seed=0,1"], None)):
+        monkeypatch.setenv(CHECKED_ENV, "1")  # a stale mark from a parent process
+        monkeypatch.setattr(sys, "argv", argv)
+        sim.cli.main()
+        assert os.environ.get(CHECKED_ENV) == checked, argv

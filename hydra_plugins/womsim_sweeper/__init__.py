@@ -1,0 +1,1 @@
+"""womsim's Hydra sweeper (``hydra/sweeper=womsim``, the default of womsim's config)."""
