@@ -143,6 +143,11 @@ def sweep_jobs(saved: Any) -> list[list[str]]:
     return [list(job) for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
 
 
+#: sweepers that split a sweep into jobs as Hydra's basic sweeper does (womsim's is one)
+BASIC_SWEEPERS = ("hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
+                  "hydra_plugins.womsim_sweeper.checked_sweeper.CheckedSweeper")
+
+
 def expected_jobs(sweep_dir: Path) -> list[str] | None:
     """The directory names of every job of the sweep saved in ``sweep_dir/multirun.yaml``;
     None when it cannot be told (no multirun.yaml, another sweeper or job directory name)."""
@@ -153,7 +158,7 @@ def expected_jobs(sweep_dir: Path) -> list[str] | None:
         saved = OmegaConf.load(path)
         sweeper = str(OmegaConf.select(saved, "hydra.sweeper._target_", default=""))
         subdir = OmegaConf.to_container(saved.hydra.sweep, resolve=False).get("subdir")
-        if not sweeper.endswith("BasicSweeper") or subdir != JOB_SUBDIR:
+        if sweeper not in BASIC_SWEEPERS or subdir != JOB_SUBDIR:
             return None
         return [job_dirname(job) for job in sweep_jobs(saved)]
     except Exception:  # noqa: BLE001 - the list of jobs is extra information, never an error

@@ -178,3 +178,15 @@ def test_only_a_checked_command_marks_its_jobs_checked(monkeypatch):
         monkeypatch.setattr(sys, "argv", argv)
         sim.cli.main()
         assert os.environ.get(CHECKED_ENV) == checked, argv
+
+
+def test_the_sweepers_whose_jobs_reports_count_exist():
+    import importlib
+
+    from hydra_plugins.womsim_sweeper.checked_sweeper import CheckedSweeperConf
+    from sim.jobs import BASIC_SWEEPERS
+
+    assert CheckedSweeperConf._target_ in BASIC_SWEEPERS
+    for target in BASIC_SWEEPERS:
+        module, _, name = target.rpartition(".")
+        assert hasattr(importlib.import_module(module), name), target
