@@ -493,13 +493,10 @@ class WomsimCallback(Callback):
 
 def execute(cfg: DictConfig, outdir: Path, *, label: str = "") -> None:
     """Run the simulation described by ``cfg`` and write its outputs into ``outdir``."""
-    from sim.jit_cache import COMPILING, cold
     from sim.report.files import save_timeseries_png
     from sim.report.summary import summary_table
     from sim.run import run, write_outputs
 
-    if cold():
-        print(COMPILING, file=sys.stderr, flush=True)
     result = run(cfg, progress=True, label=label)
     for warning in result.run_info.get("warnings", []):
         print(f"womsim: warning: {warning}" + (f" ({label})" if label else ""), file=sys.stderr)

@@ -45,8 +45,9 @@ def uncached_kernels() -> list[str]:
 
 
 def cold() -> bool:
-    """Whether the run about to start will compile its kernels first: at least half of the
-    imported kernels have no cache entry. (Kernels only ever called from other kernels are
-    compiled into their callers and never get an entry of their own, so "all" would be never.)"""
+    """Whether numba's cache holds none of the imported kernels: the state after install or
+    upgrade (new source files), when a run compiles the kernels it uses first. Once any run has
+    filled the cache this is False; a kernel first used later (another strategy's, say) is then
+    compiled without a word, in a few seconds."""
     kernels = _kernels()
-    return bool(kernels) and 2 * len(uncached_kernels()) >= len(kernels)
+    return bool(kernels) and len(uncached_kernels()) == len(kernels)

@@ -18,6 +18,7 @@ from sim.diffusion import PRESET_COLUMNS, DiffusionModel, preset_metrics
 from sim.graphs import Graph, build_graph, cached_build
 from sim.graphs.edgelist import edgelist_warnings
 from sim.io import atomic_write_json, atomic_write_text
+from sim.jit_cache import COMPILING, cold
 from sim.metrics import TIMESERIES_COLUMNS, conversions_table, final_metrics
 from sim.model import WomModel
 from sim.schema import checked_plain, to_plain, validate, validate_against_graph
@@ -193,12 +194,16 @@ def run(cfg: Any, *, progress: bool = False, label: str = "") -> RunResult:
     cfg : DictConfig or Config
         A composed config (see sim/configs/config.yaml).
     progress : bool
-        Show how far the run is on stderr once it takes a while (:class:`Progress`).
+        Show how far the run is on stderr once it takes a while (:class:`Progress`), and say
+        when its kernels are compiled first (:mod:`sim.jit_cache`).
     label : str
         What the progress lines start with (a sweep's job).
     """
     start = time.perf_counter()
+    compiling = progress and cold()  # before the model's build compiles its part
     model = build_model(cfg)
+    if compiling:  # said once the config is known to be good: a refused one gets one line
+        print(COMPILING, file=sys.stderr, flush=True)
     built = time.perf_counter()
     model.run(cfg.steps, Progress(cfg.steps, enabled=progress, label=label))
     ran = time.perf_counter()
