@@ -1,12 +1,11 @@
 """Edits of the dashboard's controls, in plain Python: what was typed, whether the control
-takes it, and which field an error belongs to.
+takes it, and where an error belongs.
 
 An :class:`Edits` keeps, per field (``("world" | "a" | "b", control name)``), the text typed
 into it while the control refuses it and the one-line error, so that the page shows the text
 and the error beside the field; a value the control takes clears both. :func:`edit` applies
-one change to the controls shown (a dict ``{"world": World, "a": Scenario, "b": Scenario}``).
-:func:`error_field` finds the field of an error raised when a scenario is built (the messages
-of :func:`sim.schema.validate` name a config key, e.g. ``strategy.kol.k``).
+one change to the controls shown (a dict ``{"world": World, "a": Scenario, "b": Scenario}``);
+:func:`error_scenario` tells which card an error raised when the scenarios are built belongs to.
 """
 
 from __future__ import annotations
@@ -14,18 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sim.app.controls import KNOBS, SCENARIO_CONTROLS, WORLD_CONTROLS, ControlError
+from sim.app.controls import SCENARIO_CONTROLS, WORLD_CONTROLS, ControlError
 
 Field = tuple[str, str]
-
-#: the config key each non-strategy control sets (a strategy's: ``strategy.<plugin>.<key>``)
-CONFIG_KEYS = {
-    "graph": "graph", "n": "graph.n", "seed": "seed", "steps": "steps",
-    "quality": "model.quality", "negativity_bias": "model.negativity_bias",
-    "fatigue": "model.fatigue", "crisis_day": "model.crisis", "strategies": "strategy",
-    "budget": "budget",
-}
-
 
 def controls_of(which: str) -> dict:
     """The controls of ``"world"`` or of a scenario (``"a"``, ``"b"``)."""
@@ -109,17 +99,6 @@ def edit(shown: dict[str, Any], edits: Edits, which: str, name: str, value: Any,
     except ControlError as err:
         return shown, edits.refused(which, name, text, str(err))
     return {**shown, which: updated}, edits.cleared((which, name))
-
-
-def error_field(message: str, which: str) -> str | None:
-    """The control of ``which`` (``"world"``, ``"a"``, ``"b"``) whose config key the error
-    ``message`` names, the longest such key winning (``None``: it names none)."""
-    keys = {name: key for name, key in CONFIG_KEYS.items() if name in controls_of(which)}
-    if which != "world":
-        keys.update({name: f"strategy.{plugin}.{knob.key}"
-                     for name, (plugin, knob) in KNOBS.items()})
-    found = [(len(key), name) for name, key in keys.items() if key in message]
-    return max(found)[1] if found else None
 
 
 def error_scenario(message: str) -> str:

@@ -51,9 +51,10 @@ def _base_label(name: str) -> str:
 def setting_text(scenario: Scenario, name: str) -> str:
     """One setting in a few words, e.g. ``quality 0.8``, ``no budget limit``,
     ``response delay 1 hour``."""
-    label = _base_label(name).lower() if name not in KNOBS else KNOBS[name][1].label.lower()
     if name in KNOBS:
-        return f"{label} {knob_value(KNOBS[name][1], scenario)}"
+        knob = KNOBS[name][1]
+        return f"{knob.label.lower()} {knob_value(knob, scenario)}"
+    label = _base_label(name).lower()
     value = getattr(scenario, name)
     control = SCENARIO_CONTROLS[name]
     if control.kind == "optional_float" and value is None:
@@ -77,7 +78,7 @@ def differing_settings(a: Scenario, b: Scenario) -> list[str]:
             if plugin not in a.strategies or plugin not in b.strategies:
                 continue
             if knob.kind == "choice":  # a unit: name the number it belongs to instead
-                number = next((k for k in PLUGINS[plugin].controls if unit_knob(k) == knob),
+                number = next((k for k in PLUGINS[plugin].controls if k.unit == knob.name),
                               None)
                 if number is not None:
                     name = number.name
