@@ -203,11 +203,7 @@ def _from_path(path: Path, rank_text: str) -> LoadedPlan:
 
 def plan_from_config(cfg: Any, *, what: str = "a config") -> LoadedPlan:
     """The dashboard's controls for a composed config, and the settings they leave out."""
-    plain = _plain(cfg)
-    strategy_section = plain.get("strategy") or {}
-    if isinstance(strategy_section, dict) and strategy_section.get("rewards") is not None:
-        plain["strategy"] = {**strategy_section, "rewards": _strategy_values(
-            "rewards", strategy_section["rewards"])}
+    plain = _current_names(_plain(cfg))
     world, scenario = controls_from_config(plain)
     shown = _plain(scenario_config(world, scenario))
     missing = not_carried(plain, shown)
@@ -223,6 +219,7 @@ def plan_from_config(cfg: Any, *, what: str = "a config") -> LoadedPlan:
 def controls_from_config(plain: dict[str, Any]) -> tuple[World, Scenario]:
     """The :class:`World` and :class:`Scenario` of a config (a plain dict); values the
     dashboard does not allow raise :class:`ControlError` naming the control."""
+    plain = _current_names(plain)
     model = plain.get("model") or {}
     if model.get("name", "wom") != "wom":
         raise ControlError(f"Plan: model={model.get('name')} is invalid for the dashboard: "
@@ -242,7 +239,7 @@ def controls_from_config(plain: dict[str, Any]) -> tuple[World, Scenario]:
                            + ", ".join(STRATEGY_NAMES))
     values: dict[str, Any] = {}
     for name, (plugin, knob) in KNOBS.items():
-        section = _strategy_values(plugin, strategy_section.get(plugin))
+        section = strategy_section.get(plugin)
         if section is None or section.get(knob.key) is None:
             continue  # not selected, or left to its rule (e.g. a budget instead of a count)
         values[name] = section[knob.key]
@@ -260,15 +257,15 @@ def controls_from_config(plain: dict[str, Any]) -> tuple[World, Scenario]:
     return world, scenario
 
 
-def _strategy_values(name: str, section: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A strategy's settings with earlier names resolved (``referral_reward`` is the rewards
-    programme's earlier name of ``referrer_reward``)."""
-    if section is None:
-        return None
-    if name == "rewards" and section.get("referral_reward") is not None:
-        section = {**section, "referrer_reward": section["referral_reward"],
-                   "referral_reward": None}
-    return section
+def _current_names(plain: dict[str, Any]) -> dict[str, Any]:
+    """``plain`` with settings under earlier names moved to their current ones
+    (``strategy.rewards.referral_reward`` is the earlier name of ``referrer_reward``)."""
+    strategy_section = plain.get("strategy") or {}
+    rewards = strategy_section.get("rewards") if isinstance(strategy_section, dict) else None
+    if not rewards or rewards.get("referral_reward") is None:
+        return plain
+    rewards = {**rewards, "referrer_reward": rewards["referral_reward"], "referral_reward": None}
+    return {**plain, "strategy": {**strategy_section, "rewards": rewards}}
 
 
 def not_carried(plan: dict[str, Any], shown: dict[str, Any]) -> list[str]:
