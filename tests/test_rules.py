@@ -455,3 +455,38 @@ def test_group_ties_carry_posts_to_members_who_are_not_neighbours():
     assert s.aware.tolist() == [True, True, False, False]
     s, _ = hear(+1, muted=False, draw=0.41)  # read with the group's attention, not the model's
     assert not s.aware[3] and s.aware[1]
+
+
+def test_levers_are_made_on_first_use_and_the_neutral_arrays_stay_neutral():
+    """A per-consumer lever is an array of its own only once asked for by name; until then the
+    rules read the shared neutral array, which a day with strategies never writes."""
+    levers = Levers.neutral(5)
+    assert levers.made() == ()
+    assert np.array_equal(levers.read("talk_multiplier"), np.ones(5))
+    assert np.array_equal(levers.read("quality_shift"), np.zeros(5))
+    levers.talk_multiplier[1] = 2.0  # made on first use, neutral elsewhere
+    levers.loyalty_bonus += 0.5  # read, added to and set back: the same array
+    assert levers.made() == ("talk_multiplier", "loyalty_bonus")
+    assert levers.read("talk_multiplier").tolist() == [1, 2, 1, 1, 1]
+    assert levers.read("loyalty_bonus").tolist() == [0.5] * 5
+    assert levers.read("message_credibility").tolist() == [1] * 5  # still the neutral one
+    levers.reset()
+    assert levers.read("talk_multiplier").tolist() == [1] * 5
+    assert levers.read("loyalty_bonus").tolist() == [0] * 5
+    with pytest.raises(ValueError, match="levers.quality_shift must have shape"):
+        levers.quality_shift = np.zeros(3)
+    with pytest.raises(AttributeError, match="no per-consumer lever 'nothing'"):
+        levers.read("nothing")
+
+
+@pytest.mark.parametrize("strategies", [[], ["strategy=[kol,rewards,fast_response,ugc,community]",
+                                             "budget=100000"]])
+def test_a_run_never_writes_the_neutral_levers(strategies):
+    from sim.compose import compose_config
+    from sim.run import build_model
+
+    model = build_model(compose_config("graph.n=3000", "steps=20", *strategies))
+    model.run(20)
+    for value, array in model.levers._neutral.items():
+        assert np.all(array == value)
+    assert bool(model.levers.made()) == bool(strategies)

@@ -61,7 +61,7 @@ class Graph:
     labels: np.ndarray | None = None
     name: str = ""
     weighted: bool = False
-    _degree: np.ndarray = field(init=False, repr=False, compare=False)
+    _degree: np.ndarray | None = field(init=False, repr=False, compare=False, default=None)
     _adjacency: sp.csr_array | None = field(init=False, repr=False, compare=False,
                                             default=None)
 
@@ -78,8 +78,7 @@ class Graph:
                 f"got {indices.shape} and {weights.shape}"
             )
         n = indptr.size - 1
-        degree = np.diff(indptr)
-        if np.any(degree < 0):
+        if n and not csr_build.non_decreasing(indptr):
             raise ValueError("indptr must be non-decreasing")
         labels = self.labels
         if labels is not None:
@@ -90,7 +89,6 @@ class Graph:
         object.__setattr__(self, "indices", indices)
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "labels", labels)
-        object.__setattr__(self, "_degree", _readonly(degree))
 
     # ------------------------------------------------------------------------------------
     # sizes
@@ -112,7 +110,10 @@ class Graph:
 
     @property
     def degree(self) -> np.ndarray:
-        """Degree of every node: np.ndarray of int64, shape (n,) (read-only)."""
+        """Degree of every node: np.ndarray of int64, shape (n,) (read-only), worked out on
+        first use (a run that never asks holds no array of it)."""
+        if self._degree is None:
+            object.__setattr__(self, "_degree", _readonly(np.diff(self.indptr)))
         return self._degree
 
     def __repr__(self) -> str:
@@ -141,7 +142,7 @@ class Graph:
 
     def rows(self) -> np.ndarray:
         """Row (source node) of every stored entry: np.ndarray of int32, shape (nnz,)."""
-        return np.repeat(np.arange(self.n, dtype=np.int32), self._degree)
+        return np.repeat(np.arange(self.n, dtype=np.int32), self.degree)
 
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each undirected edge once, as ``u < v``, in CSR (row-major, sorted) order.

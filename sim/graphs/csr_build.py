@@ -244,6 +244,15 @@ def tie_strength_weights(indptr, indices, rng, share, strong, weak):
 
 
 @njit(cache=True)
+def non_decreasing(a):
+    """Whether ``a`` never decreases (row pointers), without a temporary the size of ``a``."""
+    for i in range(1, a.size):
+        if a[i] < a[i - 1]:
+            return False
+    return True
+
+
+@njit(cache=True)
 def check_symmetric(indptr, indices, weights):
     """0 if every entry ``(u, v, w)`` has its mirror ``(v, u, w)``, 1 if the structure is not
     symmetric, 2 if only the weights differ. Rows must already be sorted."""

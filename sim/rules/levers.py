@@ -6,17 +6,20 @@ rules read them. Neutral levers reproduce the no-strategy run exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim.population import ORGANIC
 from sim.rules.kernels import reset_levers
 
 
-@dataclass
 class Levers:
     """Per-day modifiers of the rules, reset to neutral at the start of every day.
+
+    A per-consumer array is made the first time it is asked for by name (a strategy setting
+    it): until then the rules read one shared neutral array (:meth:`read`), so a run without
+    strategies holds two arrays of ``n`` instead of seven, and resets none of them (a national
+    market of 10**8 consumers saves 4 GB). Once made, an array lives for the rest of the run and
+    is reset each day.
 
     Attributes
     ----------
@@ -52,22 +55,65 @@ class Levers:
         unchanged; > 0 for those hit by a crisis: a failed batch, a scandal).
     """
 
-    extra_awareness: float
-    ads_tone: float
-    awareness_factor: np.ndarray
-    talk_multiplier: np.ndarray
-    message_credibility: np.ndarray
-    post_persuasion: np.ndarray
-    post_source: np.ndarray
-    purchase_multiplier: np.ndarray
-    loyalty_bonus: np.ndarray
-    quality_shift: np.ndarray
-
     #: the per-consumer multipliers, neutral at 1 (reset in this order)
     ONES = ("awareness_factor", "talk_multiplier", "message_credibility", "post_persuasion",
             "purchase_multiplier")
     #: the per-consumer additions, neutral at 0
     ZEROS = ("loyalty_bonus", "quality_shift")
+
+    def __init__(self, n: int):
+        self.extra_awareness = 0.0
+        self.ads_tone = 0.0
+        self.post_source = np.full(n, ORGANIC, dtype=np.int8)
+        # the shared neutral arrays: writable (the kernels take one array type), never written
+        self._neutral = {1.0: np.ones(n), 0.0: np.zeros(n)}
+        self._made: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def neutral(cls, n: int) -> Levers:
+        """Levers that change nothing."""
+        return cls(n)
+
+    @staticmethod
+    def neutral_value(name: str) -> float:
+        """The value of lever ``name`` that changes nothing: 1 for a multiplier, 0 for an
+        addition."""
+        if name in Levers.ONES:
+            return 1.0
+        if name in Levers.ZEROS:
+            return 0.0
+        raise AttributeError(f"no per-consumer lever {name!r}")
+
+    def read(self, name: str) -> np.ndarray:
+        """Today's values of lever ``name`` for the rules to read: the lever's own array once a
+        strategy has asked for it, else the shared neutral array (never to be written)."""
+        made = self._made.get(name)
+        return made if made is not None else self._neutral[self.neutral_value(name)]
+
+    def made(self) -> tuple[str, ...]:
+        """The names of the per-consumer levers made so far (asked for by name)."""
+        return tuple(self._made)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        # only called for names not set on the instance: the per-consumer levers, made neutral
+        # on first use by name, since the caller may write them
+        if name.startswith("_"):
+            raise AttributeError(name)
+        made = self.__dict__["_made"]
+        array = made.get(name)
+        if array is None:
+            array = made[name] = np.full(self.post_source.size, self.neutral_value(name))
+        return array
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in self.ONES or name in self.ZEROS:  # e.g. ``levers.talk_multiplier *= x``
+            array = np.asarray(value, dtype=np.float64)
+            if array.shape != self.post_source.shape:
+                raise ValueError(f"levers.{name} must have shape {self.post_source.shape}, "
+                                 f"got {array.shape}")
+            self._made[name] = array
+            return
+        object.__setattr__(self, name, value)
 
     def reset(self, bounds: np.ndarray | None = None) -> None:
         """Back to neutral, in place (the arrays are reused); ``bounds`` as in
@@ -75,14 +121,8 @@ class Levers:
         self.extra_awareness = 0.0
         self.ads_tone = 0.0
         if bounds is None:
-            bounds = np.array([0, self.talk_multiplier.size], dtype=np.int64)
-        reset_levers(bounds, tuple(getattr(self, name) for name in self.ONES),
-                     tuple(getattr(self, name) for name in self.ZEROS), self.post_source, ORGANIC)
-
-    @classmethod
-    def neutral(cls, n: int) -> Levers:
-        """Levers that change nothing."""
-        return cls(extra_awareness=0.0, ads_tone=0.0,
-                   post_source=np.full(n, ORGANIC, dtype=np.int8),
-                   **{name: np.ones(n) for name in cls.ONES},
-                   **{name: np.zeros(n) for name in cls.ZEROS})
+            bounds = np.array([0, self.post_source.size], dtype=np.int64)
+        made = self._made
+        reset_levers(bounds, tuple(made[name] for name in self.ONES if name in made),
+                     tuple(made[name] for name in self.ZEROS if name in made), self.post_source,
+                     ORGANIC)

@@ -121,7 +121,7 @@ def _brand_args(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig
     day.newly_aware_media = day.array("newly_aware_media", state.aware.size, bool)
     return (state.aware, state.attitude, state.aware_via, state.last_news, draws.media,
             draws.keys[MEDIA], day.t, p.media_awareness, levers.extra_awareness,
-            levers.awareness_factor, p.media_tone, levers.ads_tone, day.newly_aware_media)
+            levers.read("awareness_factor"), p.media_tone, levers.ads_tone, day.newly_aware_media)
 
 
 def _experience_args(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
@@ -158,7 +158,7 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
     complaint_rate (kernel: :func:`kernels.experience`)."""
     n = state.aware.size
     complainers = day.array("complainers", n, np.int64)
-    shift = levers.quality_shift if levers is not None else None
+    shift = levers.read("quality_shift") if levers is not None else None
     uses, complaints = kernels.experience(_chunks(chunks, n).consumers,
                                           *_experience_args(state, traits, draws, p, day, shift),
                                           complainers)
@@ -174,7 +174,7 @@ def brand_and_experience(state: State, traits: Traits, draws: DayDraws, levers: 
     complainers = day.array("complainers", n, np.int64)
     n_media, n_ads, uses, complaints = kernels.brand_experience(
         _chunks(chunks, n).consumers, _brand_args(state, draws, levers, p, day),
-        _experience_args(state, traits, draws, p, day, levers.quality_shift), complainers)
+        _experience_args(state, traits, draws, p, day, levers.read("quality_shift")), complainers)
     day.complainers = complainers[:complaints]
     day.counts.update(aware_from_media=n_media, aware_from_ads=n_ads, uses=uses,
                       complaints=complaints)
@@ -195,7 +195,7 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
     senders = day.array("posters", n, np.int64)
     n_pos, n_neg = talk_kernels.posts(
         _chunks(chunks, n).consumers, state.aware, state.attitude, state.ever_customer,
-        state.last_news, traits.talkativeness, levers.talk_multiplier, day.complained,
+        state.last_news, traits.talkativeness, levers.read("talk_multiplier"), day.complained,
         draws.talk, draws.keys[TALK], day.t, p.promoter_threshold, p.news_memory,
         p.hearsay_talk, p.detractor_talk, posted, senders)
     day.counts["positive_messages"] = n_pos
@@ -276,7 +276,8 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     _, n_new = talk_kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, graph.weights, kernel_args(groups), posted,
         senders,
-        traits.credibility, levers.message_credibility, levers.post_persuasion, levers.post_source,
+        traits.credibility, levers.read("message_credibility"), levers.read("post_persuasion"),
+        levers.post_source,
         traits.susceptibility,
         draws.hear, draws.keys[HEAR], day.t, p.attention, reach_factors(graph, p.audience),
         p.negativity_bias, p.persuasion,
@@ -296,7 +297,7 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
     the last persuasive post read, or how they became aware (media or ads) for those who never
     read one (kernel: :func:`kernels.adoption`)."""
     n = state.aware.size
-    multiplier = levers.purchase_multiplier if levers is not None else np.ones(n)
+    multiplier = levers.read("purchase_multiplier") if levers is not None else np.ones(n)
     day.bought = day.array("bought", n, bool)
     buyers = day.array("buyers", n, np.int64)
     count = kernels.adoption(
@@ -322,7 +323,7 @@ def _loyalty(state: State, draws: DayDraws, levers: Levers, p: WomModelConfig, d
     day.churned = day.array("churned", state.aware.size, bool)
     day.counts["churns"] = kernels.loyalty(
         _chunks(chunks, state.aware.size).consumers, state.customer, state.loyalty,
-        day.satisfaction, day.heard_signal, levers.loyalty_bonus, draws.churn,
+        day.satisfaction, day.heard_signal, levers.read("loyalty_bonus"), draws.churn,
         draws.keys[CHURN], day.t, p.satisfaction_loyalty, p.wom_loyalty, p.churn_threshold,
         p.churn_rate, state.churned, day.churned, keep_attitude, state.aware, state.attitude,
         state.ever_customer, p.promoter_threshold, counts)
