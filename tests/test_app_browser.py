@@ -161,10 +161,11 @@ def choose(page: Page, scope: str, label: str, option: str) -> None:
 
 
 @contextmanager
-def dashboard_page(url: str, trap: ProxyTrap,
-                   viewport: dict | None = None) -> Iterator[Page]:
+def dashboard_page(url: str, trap: ProxyTrap, viewport: dict | None = None,
+                   opened: list[float] | None = None) -> Iterator[Page]:
     """The dashboard at ``url`` in headless Chromium; on leaving, checks that no request left
-    127.0.0.1 and that the server never tried a proxy."""
+    127.0.0.1 and that the server never tried a proxy. ``opened`` gets the
+    ``time.perf_counter()`` at which the page was asked for."""
     requested: list[str] = []
     console: list[str] = []
     with sync_playwright() as p:
@@ -175,6 +176,8 @@ def dashboard_page(url: str, trap: ProxyTrap,
             page.on("websocket", lambda ws: requested.append(ws.url))
             page.on("console", lambda m: console.append(f"{m.type}: {m.text}")
                     if m.type in ("warning", "error") else None)
+            if opened is not None:
+                opened.append(time.perf_counter())
             page.goto(url)
             yield page
         finally:
@@ -190,7 +193,19 @@ def dashboard_page(url: str, trap: ProxyTrap,
 
 LAPTOP = {"width": 1366, "height": 768}
 #: the one console warning the page may log: solara 1.58.2's router component
-#: (solara/widgets/vue/navigator.vue) assigns ``modules.export``, so ipyvue loads it the older way
+#: (solara/widgets/vue/navigator.vue, line 6) assigns ``modules.export``, so ipyvue's compiler
+#: finds no ``module.exports``, warns and loads it the older way (it works). The page cannot
+#: avoid loading it. Whatever the page module holds, solara serves it as an element,
+#: ``RenderPage`` (solara/server/app.py, line 169); ``_run_app`` wraps every element in
+#: ``RoutingProvider`` (app.py, line 368; only a plain ipywidgets Widget is served unwrapped,
+#: line 361, and the page is never one); ``RoutingProvider`` always renders
+#: ``solara.Navigator(...)`` (solara/autorouting.py, line 113) as the first child of its VBox
+#: (line 131), before the page and its layout, so no component, Layout, ``routes`` or setting
+#: of the page removes it; ``solara.Navigator`` is the widget
+#: ``solara.widgets.Navigator`` (solara/components/misc.py, line 10), whose template file is
+#: navigator.vue (solara/widgets/widgets.py, lines 42-43). No solara setting (settings.py,
+#: server/settings.py) concerns the router. Only replacing solara's router widget at run time
+#: would avoid it, and that would be editing the installed package in all but name.
 SOLARA_ROUTER_WARNING = "warning: Failed to evaluate Vue script and find module.exports"
 
 
@@ -216,10 +231,15 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
     loaded into B, and steps at 100,000 consumers."""
     url, trap = app_server
     latencies: dict[str, list[float]] = {}
-    with dashboard_page(url, trap, LAPTOP) as page:
+    opened: list[float] = []
+    with dashboard_page(url, trap, LAPTOP, opened) as page:
         # past solara's "Loading app" splash: the app's own elements are rendered
         page.wait_for_selector(".womsim-kpi-reach", timeout=LOAD_TIMEOUT)
         page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+        latencies["open -> dashboard shown, first page of the server"] = [
+            time.perf_counter() - opened[0]]
+        expect(page.locator(".womsim-compiling")).to_have_count(0)  # gone once the page is up
+        expect(page.locator(".womsim-first-error")).to_have_count(0)
         expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180")
         expect(page.locator(".womsim-command-a")).to_contain_text("strategy=none")
         kpis_before = kpi_texts(page)
@@ -377,8 +397,12 @@ def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Pat
     """Run N seeds: a bad N is refused beside the field; N = 3 gives the table of B − A with
     95 % intervals and the band chart."""
     url, trap = app_server
-    with dashboard_page(url, trap) as page:
+    opened: list[float] = []
+    with dashboard_page(url, trap, opened=opened) as page:
         page.wait_for_selector(".womsim-seeds-run", timeout=LOAD_TIMEOUT)
+        page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+        loaded = time.perf_counter() - opened[0]
+        expect(page.locator(".womsim-compiling")).to_have_count(0)
         button = page.locator(".womsim-seeds-run")
         expect(button).to_have_text("Run 5 seeds")
         field = page.locator(".womsim-seeds-n input")
@@ -420,4 +444,5 @@ def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Pat
         expect(button).to_be_enabled()
         page.screenshot(path=str(tmp_path / "dashboard-seeds.png"), full_page=True)
         assert (tmp_path / "dashboard-seeds.png").stat().st_size > 10_000
-        print(f"\nRun 3 seeds: click -> table, n=2,000, 180 days: {latency:.2f}s")
+        print(f"\nopen -> dashboard shown, a later page: {loaded:.2f}s")
+        print(f"Run 3 seeds: click -> table, n=2,000, 180 days: {latency:.2f}s")

@@ -135,6 +135,14 @@ def test_graph_is_frozen_and_read_only():
         g.weights[0] = 0.5
     with pytest.raises(ValueError):
         g.neighbors(1)[0] = 2
+    with pytest.raises(ValueError):
+        g.degree[0] = 5  # worked out on first use, read-only too
+    assert g.degree.tolist() == [1, 2, 1]
+
+
+def test_row_pointers_must_not_decrease():
+    with pytest.raises(ValueError, match="indptr must be non-decreasing"):
+        Graph(np.array([0, 2, 1, 2]), np.array([1, 2]), np.ones(2, np.float32))
 
 
 def test_edges_and_with_edge_weights_are_symmetric():

@@ -9,7 +9,8 @@ A :class:`~sim.app.driver.Driver` steps the :class:`~sim.app.state.Comparison` i
 background (Step, Play, Run to end, Reset), holding while a control change rebuilds the
 scenarios so that Steps clicked meanwhile run on the new ones. Edits are checked by
 :mod:`sim.app.edits`, plans are read by :mod:`sim.app.plans`, views are :mod:`sim.app.panels`
-and controls :mod:`sim.app.inputs`; this module wires them together.
+and controls :mod:`sim.app.inputs`; the first build (in the background, behind a banner, when
+numba's cache lacks the kernels) is :mod:`sim.app.warmup`; this module wires them together.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from sim.app.tables import (  # noqa: E402  (the tables, as the page shows them)
     seeds_table_html,
     strategy_table_html,
 )
+from sim.app.warmup import CompilingBanner, use_first_build  # noqa: E402
 
 apply_offline_settings()
 #: the browser tab's title: the page sets it, and the server's first HTML says it too
@@ -66,8 +68,8 @@ SEED_PAUSE = 0.05
 #: while playing: seconds between redraws of the charts and of the network view
 CHART_EVERY, NETWORK_EVERY = 0.0, 1.0
 
-__all__ = ["DEFAULT_A", "DEFAULT_B", "DEFAULT_WORLD", "PAGE_TITLE", "Page", "knob_input",
-           "money_table_html", "seeds_table_html", "strategy_table_html"]
+__all__ = ["DEFAULT_A", "DEFAULT_B", "DEFAULT_WORLD", "PAGE_TITLE", "Dashboard", "Page",
+           "knob_input", "money_table_html", "seeds_table_html", "strategy_table_html"]
 
 CSS = """
 .womsim-figure img { max-width: 100%; height: auto; }
@@ -108,9 +110,30 @@ def _start_driver(driver: Driver) -> None:
     driver.loop()
 
 
+def _first_comparison() -> Comparison:
+    return Comparison(DEFAULT_WORLD, DEFAULT_A, DEFAULT_B)
+
+
 @solara.component
 def Page() -> None:
-    """The dashboard: controls on the left, results on the right.
+    """The dashboard page: its title and app bar, then the :func:`Dashboard` on the default
+    scenarios. When numba's cache lacks the kernels (the first start after install or
+    upgrade), the first scenarios are built in the background while the page says so
+    (:mod:`sim.app.warmup`); on a warm cache they are built at once, in the first render."""
+    solara.Title(PAGE_TITLE)
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle("womsim — what if?")
+    first = use_first_build(_first_comparison)
+    if first.value is None:
+        CompilingBanner(first.error)
+    else:
+        Dashboard(first.value)
+
+
+@solara.component
+def Dashboard(first: Comparison) -> None:
+    """The dashboard on ``first``: controls on the left, results on the right.
 
     A control change is a *request* (the controls show it at once, a refused value stays in
     its field with its error); the driver holds, a background task waits a moment (a dragged
@@ -119,7 +142,6 @@ def Page() -> None:
     built are kept for Reset; a rejected build shows its error in the card of the scenario it
     names and leaves the running comparison alone.
     """
-    first = solara.use_memo(lambda: Comparison(DEFAULT_WORLD, DEFAULT_A, DEFAULT_B), [])
     driver = solara.use_memo(lambda: Driver(first, lambda _: None, redraw=Redraw(
         CHART_EVERY, NETWORK_EVERY)), [])
     frame = solara.use_reactive(solara.use_memo(driver.frame, [driver]))  # a stable start
@@ -246,10 +268,6 @@ def Page() -> None:
         errors[error_scenario(build_error.value)] = build_error.value
     buttons = {"reset": reset, "step": driver.step, "end": driver.run_to_end,
                "play": lambda: driver.play(not f.playing)}
-    solara.Title(PAGE_TITLE)
-    solara.Style(CSS)
-    with solara.AppBar():
-        solara.AppBarTitle("womsim — what if?")
     with solara.Div(classes=["womsim-layout"]):
         with solara.Column(style={"gap": "6px"}, classes=["womsim-controls"]):
             RunCard(f, days_per_step, play_interval, buttons, updating=task.pending)
