@@ -490,3 +490,19 @@ def test_a_run_never_writes_the_neutral_levers(strategies):
     for value, array in model.levers._neutral.items():
         assert np.all(array == value)
     assert bool(model.levers.made()) == bool(strategies)
+
+
+def test_talk_lists_are_a_block_per_chunk_not_a_row_per_consumer():
+    """The talk phase's list of today's readers holds READ_BLOCK entries per chunk of readers
+    (grown for more chunks), and a list too short for the chunks is refused."""
+    from sim.rules import talk_kernels
+
+    scratch = wom.TalkScratch(100_000)
+    readers, reads = scratch.lists(2)
+    assert readers.size == 2 * talk_kernels.READ_BLOCK and reads.size == 3 * readers.size
+    assert scratch.lists(1)[0] is readers  # large enough already: reused
+    assert scratch.lists(3)[0].size == 3 * talk_kernels.READ_BLOCK
+    g = Graph.from_edges(3, [0, 1], [1, 2])
+    with pytest.raises(ValueError, match="readers must hold 2048 entries per chunk"):
+        talk_kernels.listen_push(np.array([0, 3]), g.indptr, g.indices, g.weights,
+                                 *[None] * 25, readers[:10], reads)

@@ -141,6 +141,12 @@ def row_sums(indptr, weights):
     return sums
 
 
+#: readers decided at a time in the talk phase, so that each chunk's list of today's readers
+#: (``readers``, ``reads``: 28 bytes a reader) needs this many entries, not one per consumer
+#: (2.8 GB at 10**8 consumers), and stays in cache between the two passes
+READ_BLOCK = 2048
+_READ_BLOCK = np.uint64(READ_BLOCK)
+
 #: an accumulator row with nothing delivered: W+, W-, C+, C-, P(miss), best score,
 #: best sender + 1, unused (see :func:`listen_push`)
 ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
@@ -175,7 +181,7 @@ def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weigh
                   g_muted, posted, senders, credibility, message_credibility, post_persuasion,
                   post_source, susceptibility, hear, key, t, attention, reach, negativity_bias,
                   persuasion, aware, attitude, last_news, aware_via, persuader, persuader_source,
-                  heard, heard_signal, newly, acc, readers, reads):
+                  heard, heard_signal, newly, acc, readers, reads, region):
     last = np.uint64(hi)
     groups = g_indptr.size != 0
     for s in range(senders.size):
@@ -191,49 +197,52 @@ def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weigh
         if groups and not (side == _ONE and g_muted[i]):
             _deliver(np.uint64(g_indptr[i]), np.uint64(g_indptr[i + _ONE]), lo, last, g_indices,
                      g_weights, g_attention, sender, cred, quality, side, acc)
-    # pass 1 over every reader, without data-dependent branches: who reads today; the readers
-    # and what pass 2 needs of their rows go to the front of [lo, hi) of ``readers`` and
-    # ``reads``, and every row is cleared
-    first = np.uint64(lo)
-    m = np.uint64(0)
+    # then, block by block of READ_BLOCK readers: pass 1 over every reader, without
+    # data-dependent branches, decides who reads today; those readers and what pass 2 needs of
+    # their rows go to this chunk's region of ``readers`` and ``reads`` (``region`` on), and
+    # every row is cleared; pass 2 updates the readers who read. Each pass touches only its
+    # own readers' entries, so blocks give the same results as one pass over the chunk.
+    base = np.uint64(region)
     count = 0
-    for j in range(first, last):
-        r = _EIGHT * j
-        total = acc[r] + negativity_bias * acc[r + _ONE]
-        best = acc[r + _SIX]
-        reached = best != 0.0  # the first delivery always names a sender
-        read = reached & (total > 0) & (draw(hear, key, t, j) < 1.0 - acc[r + _FOUR])
-        heard[j] = read
-        heard_signal[j] = 0.0
-        newly[j] = False
-        q = _THREE * (first + m)
-        readers[first + m] = j
-        reads[q] = total
-        reads[q + _ONE] = acc[r + _TWO] - negativity_bias * acc[r + _THREE]
-        reads[q + _TWO] = best
-        m += np.uint64(read)
-        count += reached
-        for f in range(8):
-            acc[r + np.uint64(f)] = ACC_CLEAR[f]
-    # pass 2 over the readers who read
     n_new = 0
-    for k in range(first, first + m):
-        j = np.uint64(readers[k])
-        q = _THREE * k
-        total = reads[q]
-        signal = reads[q + _ONE] / total
-        pull = susceptibility[j] * -math.expm1(-persuasion * total)
-        best = np.uint64(reads[q + _TWO]) - _ONE
-        heard_signal[j] = signal
-        if not aware[j]:
-            newly[j] = True
-            aware_via[j] = VIA_WOM
-            n_new += 1
-        persuader[j] = best
-        persuader_source[j] = post_source[best]
-        aware[j] = True
-        attitude[j] += pull * (signal - attitude[j])
-        last_news[j] = t
+    for block in range(np.uint64(lo), last, _READ_BLOCK):
+        block_end = min(block + _READ_BLOCK, last)
+        m = np.uint64(0)
+        for j in range(block, block_end):
+            r = _EIGHT * j
+            total = acc[r] + negativity_bias * acc[r + _ONE]
+            best = acc[r + _SIX]
+            reached = best != 0.0  # the first delivery always names a sender
+            read = reached & (total > 0) & (draw(hear, key, t, j) < 1.0 - acc[r + _FOUR])
+            heard[j] = read
+            heard_signal[j] = 0.0
+            newly[j] = False
+            q = _THREE * (base + m)
+            readers[base + m] = j
+            reads[q] = total
+            reads[q + _ONE] = acc[r + _TWO] - negativity_bias * acc[r + _THREE]
+            reads[q + _TWO] = best
+            m += np.uint64(read)
+            count += reached
+            for f in range(8):
+                acc[r + np.uint64(f)] = ACC_CLEAR[f]
+        for k in range(base, base + m):
+            j = np.uint64(readers[k])
+            q = _THREE * k
+            total = reads[q]
+            signal = reads[q + _ONE] / total
+            pull = susceptibility[j] * -math.expm1(-persuasion * total)
+            best = np.uint64(reads[q + _TWO]) - _ONE
+            heard_signal[j] = signal
+            if not aware[j]:
+                newly[j] = True
+                aware_via[j] = VIA_WOM
+                n_new += 1
+            persuader[j] = best
+            persuader_source[j] = post_source[best]
+            aware[j] = True
+            attitude[j] += pull * (signal - attitude[j])
+            last_news[j] = t
     return count, n_new
 
 
@@ -241,7 +250,8 @@ def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weigh
 def _listen_chunks(bounds, *args):
     counts = np.zeros((bounds.size - 1, 2), dtype=np.int64)
     for c in numba.prange(bounds.size - 1):
-        counts[c, 0], counts[c, 1] = _listen_range(bounds[c], bounds[c + 1], *args)
+        counts[c, 0], counts[c, 1] = _listen_range(bounds[c], bounds[c + 1], *args,
+                                                   c * READ_BLOCK)
     return counts[:, 0].sum(), counts[:, 1].sum()
 
 
@@ -263,8 +273,10 @@ def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credi
     -1). The delivery loop has no data-dependent branches and no dependency from one delivery
     to the next (either would stall it on every random access); indices are unsigned, which
     spares numba's negative-index wraparound on every access. Then a pass over all readers
-    decides, again without branches, who reads (``readers``, uint32 of n, and ``reads``, float64
-    of 3 n, are scratch for the list), and a last pass updates just those who read: a reached
+    decides, again without branches, who reads (``readers``, uint32 of :data:`READ_BLOCK` per
+    chunk, and ``reads``, float64 of 3 times as many, are scratch for the list), and a last
+    pass updates just those who read (both passes a block of :data:`READ_BLOCK` readers at a
+    time): a reached
     reader reads with probability 1 - P(miss) (about two in five do, at n = 10,000), so a branch
     there would be mispredicted often. Fills ``heard``, ``heard_signal`` and ``newly`` (all
     entries). Returns (readers reached by a post, readers newly aware).
@@ -278,10 +290,13 @@ def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credi
     reader's sums run in sender order, social before group), unless it is negative and the
     poster is ``muted`` (moderated) today.
     """
+    if readers.size < (bounds.size - 1) * READ_BLOCK or reads.size < 3 * readers.size:
+        raise ValueError(f"readers must hold {READ_BLOCK} entries per chunk and reads 3 times "
+                         f"as many ({bounds.size - 1} chunks)")
     args = (indptr, indices, weights, *groups, posted, senders, credibility, message_credibility,
             post_persuasion, post_source, susceptibility, hear, key, t, attention, reach,
             negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
             persuader_source, heard, heard_signal, newly, acc, readers, reads)
     if bounds.size == 2:
-        return _listen_range(bounds[0], bounds[1], *args)
+        return _listen_range(bounds[0], bounds[1], *args, 0)
     return _listen_chunks(bounds, *args)

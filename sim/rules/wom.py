@@ -230,15 +230,24 @@ class TalkScratch:
     """Buffers of the talk kernel (:func:`talk_kernels.listen_push`): ``acc``, one 64-byte,
     cache-line-aligned row of accumulators per reader (cleared again by the kernel after each
     day), and ``readers`` (uint32) and ``reads`` (three float64 per reader) for the list of
-    today's readers."""
+    today's readers, :data:`~sim.rules.talk_kernels.READ_BLOCK` of them per chunk
+    (:meth:`lists`)."""
 
     def __init__(self, n: int):
         raw = np.empty(n * 8 + 8)
         skip = (-raw.ctypes.data % 64) // 8
         self.acc = raw[skip:skip + n * 8]
         self.acc.reshape(n, 8)[:] = talk_kernels.ACC_CLEAR
-        self.readers = np.empty(n, dtype=np.uint32)
-        self.reads = np.empty(3 * n)
+        self.readers = np.empty(0, dtype=np.uint32)
+        self.reads = np.empty(0)
+
+    def lists(self, chunks: int) -> tuple[np.ndarray, np.ndarray]:
+        """``readers`` and ``reads`` for ``chunks`` chunks of readers (grown when needed)."""
+        size = chunks * talk_kernels.READ_BLOCK
+        if self.readers.size < size:
+            self.readers = np.empty(size, dtype=np.uint32)
+            self.reads = np.empty(3 * size)
+        return self.readers, self.reads
 
 
 def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Levers,
@@ -283,7 +292,7 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
         p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
         state.persuader_source, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
-        scratch.readers, scratch.reads)
+        *scratch.lists(chunks.readers.size - 1))
     day.posted = posted
     day.posters = senders
     day.counts["aware_from_wom"] = n_new
