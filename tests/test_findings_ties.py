@@ -55,7 +55,7 @@ def tie_run(seed: int, strong: float, weak: float) -> dict[str, np.ndarray]:
     graph = build_graph(cfg.graph, Streams(seed).get("graph"))
     assert set(np.unique(graph.weights)) == {np.float32(1.0), np.float32(0.3)}
     weights = np.where(graph.weights == 1.0, strong, weak).astype(np.float32)
-    model = build_model(cfg, graph=replace(graph, weights=weights))
+    model = build_model(cfg, graph=replace(graph, ties=weights, levels=None))
     model.run(cfg.steps)
     buyers = np.zeros(cfg.steps + 1, dtype=np.int64)
     media = np.zeros(cfg.steps + 1, dtype=np.int64)

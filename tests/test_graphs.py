@@ -174,7 +174,7 @@ def test_networkx_round_trip_and_labels():
 
 
 def test_check_detects_asymmetry():
-    g = Graph(indptr=[0, 1, 1], indices=[1], weights=[1.0])
+    g = Graph(indptr=[0, 1, 1], indices=[1], ties=[1.0])
     with pytest.raises(ValueError, match="not symmetric"):
         g.check()
 
@@ -455,7 +455,7 @@ def structure(g: Graph) -> tuple[list[int], list[int]]:
 def test_ba_is_networkx_graph(n, m, seed):
     indptr, indices = compiled_generators.ba_csr(pyrandom.py_random_state(seed), n, m,
                                          pyrandom.pyset_capacity(m))
-    ours = Graph(indptr=indptr, indices=indices, weights=np.ones(indices.size))
+    ours = Graph(indptr=indptr, indices=indices, ties=np.ones(indices.size))
     assert_valid(ours)
     assert structure(ours) == structure(
         Graph.from_networkx(nx.barabasi_albert_graph(n, m, seed=seed)))
@@ -599,7 +599,7 @@ def test_tie_strengths_are_the_draws_of_rng_random_in_edge_order():
 
 
 def test_check_detects_weight_asymmetry():
-    g = Graph(indptr=[0, 1, 2], indices=[1, 0], weights=[1.0, 0.5])
+    g = Graph(indptr=[0, 1, 2], indices=[1, 0], ties=[1.0, 0.5])
     with pytest.raises(ValueError, match="weights not symmetric"):
         g.check()
 

@@ -504,5 +504,5 @@ def test_talk_lists_are_a_block_per_chunk_not_a_row_per_consumer():
     assert scratch.lists(3)[0].size == 3 * talk_kernels.READ_BLOCK
     g = Graph.from_edges(3, [0, 1], [1, 2])
     with pytest.raises(ValueError, match="readers must hold 2048 entries per chunk"):
-        talk_kernels.listen_push(np.array([0, 3]), g.indptr, g.indices, g.weights,
+        talk_kernels.listen_push(np.array([0, 3]), g.indptr, g.indices, *g.tie_args(),
                                  *[None] * 25, readers[:10], reads)

@@ -2,15 +2,17 @@
 
 :func:`csr_unweighted` and :func:`csr_weighted` turn an undirected edge list into the sorted,
 symmetric CSR arrays of :class:`~sim.graphs.Graph` (self-loops dropped, repeated edges
-merged); :func:`symmetric_weights` and :func:`tie_strength_weights` give both stored directions
-of every edge the same weight; :func:`check_symmetric` verifies a CSR. The row sorting and row
+merged); :func:`symmetric_weights` and :func:`tie_strength_codes` give both stored directions
+of every edge the same weight (the codes: strong or weak, a byte a tie); :func:`tie_weight`
+reads an entry's strength, coded or not, in compiled code; :func:`check_symmetric` verifies a
+CSR. The row sorting and row
 pointer helpers (``_sort_segment``, ``_cumsum_ptr``) are shared with the compiled generators
 (:mod:`sim.graphs.compiled_generators`).
 
 Randomness
 ----------
 No kernel here reads or seeds global random state (numba's own ``np.random`` is never used).
-:func:`tie_strength_weights` takes the run's :class:`numpy.random.Generator` itself and calls
+:func:`tie_strength_codes` takes the run's :class:`numpy.random.Generator` itself and calls
 its ``random()`` inside compiled code (numba supports Generator objects): it advances that
 generator exactly as ``rng.random(num_edges)`` would, without materialising the draws.
 
@@ -22,7 +24,8 @@ Node ids are int32 and row pointers int64; scratch arrays are sized for the outp
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 # ----------------------------------------------------------------------------------------
 # row sorting and row pointers (shared with sim.graphs.compiled_generators)
@@ -221,26 +224,38 @@ def symmetric_weights(indptr, indices, edge_weights):
 
 
 @njit(cache=True)
-def tie_strength_weights(indptr, indices, rng, share, strong, weak):
-    """Strong (``strong``) w.p. ``share`` else ``weak``, one ``rng.random()`` per edge.
+def tie_strength_codes(indptr, indices, rng, share):
+    """Strong (code 0) w.p. ``share`` else weak (code 1), one ``rng.random()`` per edge: uint8
+    per stored entry, both directions of an edge alike.
 
     Edges are visited in ``Graph.edges`` order, so the draws are those of
     ``rng.random(num_edges) < share``.
     """
     n = indptr.size - 1
-    out = np.empty(indices.size, np.float32)
+    out = np.empty(indices.size, np.uint8)
     low = indptr[:-1].copy()
-    s = np.float32(strong)
-    w_ = np.float32(weak)
     for u in range(n):
         for j in range(indptr[u], indptr[u + 1]):
             v = indices[j]
             if v > u:
-                w = s if rng.random() < share else w_
-                out[j] = w
-                out[low[v]] = w
+                code = np.uint8(0) if rng.random() < share else np.uint8(1)
+                out[j] = code
+                out[low[v]] = code
                 low[v] += 1
     return out
+
+
+def tie_weight(ties, levels, k):
+    """The strength of stored entry ``k``: ``levels[ties[k]]`` for coded ties, else
+    ``ties[k]`` (see :class:`~sim.graphs.base.Graph`); compiled kernels call it."""
+    return levels[ties[k]] if levels.size else ties[k]
+
+
+@overload(tie_weight, inline="always")
+def _tie_weight(ties, levels, k):
+    if isinstance(ties.dtype, types.Integer):
+        return lambda ties, levels, k: levels[ties[k]]
+    return lambda ties, levels, k: ties[k]
 
 
 @njit(cache=True)

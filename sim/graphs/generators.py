@@ -24,7 +24,7 @@ import numpy as np
 from sim.errors import ConfigError
 from sim.graphs.base import Graph
 from sim.graphs.compiled_generators import ba_csr, powerlaw_cluster_edges, ws_edges
-from sim.graphs.csr_build import tie_strength_weights
+from sim.graphs.csr_build import tie_strength_codes
 from sim.graphs.edgelist import load_edgelist
 from sim.graphs.pyrandom import py_random_state, pyset_capacity
 
@@ -100,8 +100,8 @@ def build_ba(cfg: Any, rng: np.random.Generator) -> Graph:
         )
     mt = py_random_state(_nx_seed(rng))
     indptr, indices = ba_csr(mt, n, m, pyset_capacity(m))
-    return Graph(indptr=indptr, indices=indices, weights=np.ones(indices.size, np.float32),
-                 name=f"ba(n={n}, m={m})")
+    return Graph(indptr=indptr, indices=indices, ties=np.zeros(indices.size, np.uint8),
+                 levels=np.ones(1, np.float32), name=f"ba(n={n}, m={m})")
 
 
 def build_ws(cfg: Any, rng: np.random.Generator) -> Graph:
@@ -266,14 +266,13 @@ def assign_tie_strength(graph: Graph, cfg: Any, rng: np.random.Generator) -> Gra
     Returns
     -------
     Graph
-        With float32 weights ``1.0`` and ``float32(cfg.weak_tie_weight)``.
+        With its ties coded (``levels``: ``1.0`` and ``float32(cfg.weak_tie_weight)``).
     """
     if graph.weighted:
         return graph
-    weights = tie_strength_weights(graph.indptr, graph.indices, rng,
-                                   float(cfg.strong_tie_share), 1.0,
-                                   float(cfg.weak_tie_weight))
-    return replace(graph, weights=weights, weighted=False)
+    codes = tie_strength_codes(graph.indptr, graph.indices, rng, float(cfg.strong_tie_share))
+    levels = np.array([1.0, cfg.weak_tie_weight], dtype=np.float32)
+    return replace(graph, ties=codes, levels=levels, weighted=False)
 
 
 def build_graph(cfg: Any, rng: np.random.Generator) -> Graph:

@@ -106,7 +106,7 @@ class Fatigue:
         kols = posters[(levers.post_source[posters] == _FROM_KOL) & (posted[posters] != 0)]
         if kols.size:
             entries = row_entries(graph.indptr, kols)
-            self.expose(graph.indices[entries], attention * graph.weights[entries])
+            self.expose(graph.indices[entries], attention * graph.tie_strength(entries))
 
     def end_of_day(self, state: State, levers: Levers) -> None:
         """Today's exposures beyond ``irritation`` lower attitude and loyalty; the stock takes

@@ -99,7 +99,7 @@ class IndependentCascade(Preset):
         g = self.graph
         if self.cfg.use_weights:
             entries = row_entries(g.indptr, self.frontier)
-            live = entries[self.rng.random(entries.size) < g.weights[entries]]
+            live = entries[self.rng.random(entries.size) < g.tie_strength(entries)]
         else:
             live = successful_entries(self.rng, g.indptr, self.frontier, self.cfg.p)
         targets = g.indices[live]
@@ -120,11 +120,12 @@ class LinearThreshold(Preset):
     def __init__(self, graph, cfg, rng, seed_rng):
         super().__init__(graph, cfg, rng, seed_rng)
         self.threshold = rng.random(graph.n)
-        strength = np.add.reduceat(graph.weights, graph.indptr[:-1]) if graph.nnz else None
+        weights = graph.weights
+        strength = np.add.reduceat(weights, graph.indptr[:-1]) if graph.nnz else None
         strength = np.where(np.diff(graph.indptr) > 0, strength, 1.0) if graph.nnz else \
             np.ones(graph.n)
         rows = np.repeat(np.arange(graph.n), np.diff(graph.indptr))
-        self.influence = sp.csr_array((graph.weights / strength[rows], graph.indices,
+        self.influence = sp.csr_array((weights / strength[rows], graph.indices,
                                        graph.indptr), shape=(graph.n, graph.n))
         self.seed_nodes = choose_seeds(graph, cfg.seeds, cfg.seed_ids, seed_rng)
         self.activate(self.seed_nodes)

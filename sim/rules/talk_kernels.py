@@ -13,6 +13,7 @@ import math
 import numba
 import numpy as np
 
+from sim.graphs.csr_build import tie_weight
 from sim.population import NEVER, VIA_WOM
 from sim.rules.draws import draw
 from sim.rules.kernels import (
@@ -30,6 +31,9 @@ from sim.rules.kernels import (
 
 _jit = numba.njit(cache=True, nogil=True)
 _par = numba.njit(cache=True, nogil=True, parallel=True)
+
+#: no levels: the group channel's ties hold their strengths (:func:`tie_weight`)
+_NO_LEVELS = np.zeros(0, dtype=np.float32)
 
 
 @_jit
@@ -128,15 +132,15 @@ def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk
 
 
 @_jit
-def row_sums(indptr, weights):
-    """The sum of each CSR row's ``weights`` in float64, in row order (a node's tie strength,
-    shape (n,))."""
+def row_sums(indptr, ties, levels):
+    """The sum of each CSR row's tie strengths (``ties``, ``levels``: :func:`tie_weight`) in
+    float64, in row order (a node's tie strength, shape (n,))."""
     n = indptr.size - 1
     sums = np.zeros(n)
     for i in range(n):
         total = 0.0
         for k in range(indptr[i], indptr[i + 1]):
-            total += np.float64(weights[k])
+            total += np.float64(tie_weight(ties, levels, k))
         sums[i] = total
     return sums
 
@@ -153,17 +157,18 @@ ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _deliver(start, end, lo, last, indices, weights, attention, sender, cred, quality, side,
-             acc):
+def _deliver(start, end, lo, last, indices, ties, levels, attention, sender, cred, quality,
+             side, acc):
     """Deliver one post to the readers of one row ``[start, end)`` of a CSR matrix of ties
-    (``indices``, ``weights``) that lie in the chunk ``[lo, last)``."""
+    (``indices``; strengths ``ties``, ``levels``: :func:`tie_weight`) that lie in the chunk
+    ``[lo, last)``."""
     if lo != 0:
         start += np.uint64(np.searchsorted(indices[start:end], lo))
     for k in range(start, end):
         j = np.uint64(indices[k])
         if j >= last:
             break
-        w = np.float64(weights[k])
+        w = np.float64(tie_weight(ties, levels, k))
         r = _EIGHT * j
         weight = w * quality  # the post's weight in the reader's pull and signal
         score = weight * cred
@@ -177,11 +182,11 @@ def _deliver(start, end, lo, last, indices, weights, attention, sender, cred, qu
 
 
 @_jit
-def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weights, g_attention,
-                  g_muted, posted, senders, credibility, message_credibility, post_persuasion,
-                  post_source, susceptibility, hear, key, t, attention, reach, negativity_bias,
-                  persuasion, aware, attitude, last_news, aware_via, persuader, persuader_source,
-                  heard, heard_signal, newly, acc, readers, reads, region):
+def _listen_range(lo, hi, indptr, indices, ties, levels, g_indptr, g_indices, g_weights,
+                  g_attention, g_muted, posted, senders, credibility, message_credibility,
+                  post_persuasion, post_source, susceptibility, hear, key, t, attention, reach,
+                  negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
+                  persuader_source, heard, heard_signal, newly, acc, readers, reads, region):
     last = np.uint64(hi)
     groups = g_indptr.size != 0
     for s in range(senders.size):
@@ -190,13 +195,13 @@ def _listen_range(lo, hi, indptr, indices, weights, g_indptr, g_indices, g_weigh
         quality = post_persuasion[i]
         side = np.uint64(0 if posted[i] > 0 else 1)
         sender = i + 1.0
-        _deliver(np.uint64(indptr[i]), np.uint64(indptr[i + _ONE]), lo, last, indices, weights,
-                 attention * reach[i], sender, cred, quality, side, acc)
+        _deliver(np.uint64(indptr[i]), np.uint64(indptr[i + _ONE]), lo, last, indices, ties,
+                 levels, attention * reach[i], sender, cred, quality, side, acc)
         # the group channel: after the sender's social ties, as the reference reads them; a
         # negative post moderation removes today stays out of the group
         if groups and not (side == _ONE and g_muted[i]):
             _deliver(np.uint64(g_indptr[i]), np.uint64(g_indptr[i + _ONE]), lo, last, g_indices,
-                     g_weights, g_attention, sender, cred, quality, side, acc)
+                     g_weights, _NO_LEVELS, g_attention, sender, cred, quality, side, acc)
     # then, block by block of READ_BLOCK readers: pass 1 over every reader, without
     # data-dependent branches, decides who reads today; those readers and what pass 2 needs of
     # their rows go to this chunk's region of ``readers`` and ``reads`` (``region`` on), and
@@ -255,13 +260,14 @@ def _listen_chunks(bounds, *args):
     return counts[:, 0].sum(), counts[:, 1].sum()
 
 
-def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credibility,
+def listen_push(bounds, indptr, indices, ties, levels, groups, posted, senders, credibility,
                 message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
                 attention, reach, negativity_bias, persuasion, aware, attitude, last_news,
                 aware_via, persuader, persuader_source, heard, heard_signal, newly, acc, readers,
                 reads):
     """Phase 3 from the posters' side (push): visit only the rows of today's posters (the graph
-    is symmetric), so the cost is the number of deliveries, not of ties.
+    is symmetric), so the cost is the number of deliveries, not of ties. The ties' strengths
+    are ``ties`` and ``levels`` (:meth:`sim.graphs.Graph.tie_args`).
 
     ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
     order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
@@ -293,10 +299,10 @@ def listen_push(bounds, indptr, indices, weights, groups, posted, senders, credi
     if readers.size < (bounds.size - 1) * READ_BLOCK or reads.size < 3 * readers.size:
         raise ValueError(f"readers must hold {READ_BLOCK} entries per chunk and reads 3 times "
                          f"as many ({bounds.size - 1} chunks)")
-    args = (indptr, indices, weights, *groups, posted, senders, credibility, message_credibility,
-            post_persuasion, post_source, susceptibility, hear, key, t, attention, reach,
-            negativity_bias, persuasion, aware, attitude, last_news, aware_via, persuader,
-            persuader_source, heard, heard_signal, newly, acc, readers, reads)
+    args = (indptr, indices, ties, levels, *groups, posted, senders, credibility,
+            message_credibility, post_persuasion, post_source, susceptibility, hear, key, t,
+            attention, reach, negativity_bias, persuasion, aware, attitude, last_news, aware_via,
+            persuader, persuader_source, heard, heard_signal, newly, acc, readers, reads)
     if bounds.size == 2:
         return _listen_range(bounds[0], bounds[1], *args, 0)
     return _listen_chunks(bounds, *args)

@@ -218,7 +218,7 @@ def reach_factors(graph: Graph, audience: float | None) -> np.ndarray:
         return cached[1]
     factors = np.ones(graph.n)
     if audience is not None:
-        strength = talk_kernels.row_sums(graph.indptr, graph.weights)
+        strength = talk_kernels.row_sums(graph.indptr, *graph.tie_args())
         over = strength > audience
         factors[over] = audience / strength[over]
     factors.flags.writeable = False
@@ -283,7 +283,7 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     day.newly_aware_wom = day.array("newly_aware_wom", n, bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
     _, n_new = talk_kernels.listen_push(
-        chunks.readers, graph.indptr, graph.indices, graph.weights, kernel_args(groups), posted,
+        chunks.readers, graph.indptr, graph.indices, *graph.tie_args(), kernel_args(groups), posted,
         senders,
         traits.credibility, levers.read("message_credibility"), levers.read("post_persuasion"),
         levers.post_source,
