@@ -364,18 +364,120 @@ def findings_bad_news() -> None:
     save(fig, "findings_bad_news")
 
 
-FINDINGS = (findings_seeding, findings_valence, findings_bad_news)
+#: the ties' part of the damage (tests/test_findings.py): a 2 % failure on 20,000 consumers with
+#: one class of ties, or both, silenced (strength 1e-6), each against its own run at share 0
+TIE_SETTINGS = {"default ties": (1.0, 0.3), "weak ties silenced": (1.0, 1e-6),
+                "strong ties silenced": (1e-6, 0.3), "all ties silenced": (1e-6, 1e-6)}
+
+
+def bad_news_run(seed: int, share: float, strong: float, weak: float) -> tuple[float, int]:
+    """(NPV, consumers who ever bought) of the bad-news scenario on 20,000 consumers with
+    strong and weak ties of the given strengths (the same ties, population and draws)."""
+    from sim.compose import compose_config
+    from sim.run import build_model
+    from sim.value import run_value
+
+    cfg = compose_config(*BAD_NEWS, "graph.n=20000", f"model.crisis.share={share}",
+                         f"seed={seed}")
+    graph = build_graph(cfg.graph, Streams(seed).get("graph"))
+    weight = graph.edges()[2]
+    model = build_model(cfg, graph=graph.with_edge_weights(np.where(weight == 1.0, strong,
+                                                                    weak)))
+    model.run(cfg.steps)
+    npv = run_value(model.records, model.graph.n, cfg.value).npv
+    return npv, int(model.state.ever_customer.sum())
+
+
+def findings_bad_news_ties() -> None:
+    print("F4b. The ties' part of the damage: a 2 % failure, 20,000 consumers, seeds 0-4")
+    loss: dict[str, float] = {}
+    lost: dict[str, float] = {}
+    for name, (strong, weak) in TIE_SETTINGS.items():
+        losses, losts = [], []
+        for seed in range(5):
+            (ref, customers), (hit, kept) = (bad_news_run(seed, share, strong, weak)
+                                             for share in (0, 0.02))
+            losses.append(1 - hit / ref)
+            losts.append((customers - kept) / customers)
+        loss[name], lost[name] = float(np.mean(losses)), float(np.mean(losts))
+        print(f"   {name}: NPV lost {loss[name]:.3f}, customers never won "
+              f"{lost[name]:.4f} of the customers")
+    default = "default ties"
+    print(f"   share of the customers lost carried by weak ties "
+          f"{1 - lost['weak ties silenced'] / lost[default]:.2f}, by strong ties "
+          f"{1 - lost['strong ties silenced'] / lost[default]:.2f}; of the NPV lost by weak ties "
+          f"{1 - loss['weak ties silenced'] / loss[default]:.2f}, left without any ties "
+          f"{loss['all ties silenced'] / loss[default]:.2f}")
+
+#: the carryover scenario of tests/test_findings.py (Trusov, Bucklin & Pauwels 2009): the same
+#: seed with and without one day of ads or of extra word of mouth on day 90 of 180
+CARRYOVER_DAY = 90
+CARRYOVER = ("graph.n=20000", "steps=180", "baseline=none")
+SHOCKS = {
+    "one day of ads (2.5 impressions a consumer)": (
+        "strategy=ads", f"strategy.ads.start={CARRYOVER_DAY}",
+        f"strategy.ads.end={CARRYOVER_DAY}", "strategy.ads.impressions_per_day=50000"),
+    "one day of extra word of mouth (customers post x20)": (
+        "strategy=ugc", f"strategy.ugc.start={CARRYOVER_DAY}", "strategy.ugc.duration=1",
+        "strategy.ugc.talk_boost=20", "strategy.ugc.content_quality=1",
+        "strategy.ugc.credibility=1", "strategy.ugc.winners=0"),
+}
+
+
+def daily_signups(*overrides: str) -> np.ndarray:
+    """New customers on each day of the carryover scenario with ``overrides``."""
+    from sim.compose import compose_config
+    from sim.run import build_model
+
+    cfg = compose_config(*CARRYOVER, *overrides)
+    model = build_model(cfg)
+    model.run(cfg.steps)
+    adoption = np.array([row["adoption"] for row in model.records])
+    return np.rint(np.diff(adoption) * model.graph.n)
+
+
+def findings_carryover() -> None:
+    print("F5. Carryover (Trusov, Bucklin & Pauwels 2009): excess sign-ups after a one-day shock "
+          "on day 90, 20,000 consumers, seeds 0-4")
+    excess: dict[str, list[np.ndarray]] = {name: [] for name in SHOCKS}
+    for seed in range(5):
+        without = daily_signups(f"seed={seed}")
+        for name, shock in SHOCKS.items():
+            excess[name].append((daily_signups(*shock, f"seed={seed}") - without)
+                                [CARRYOVER_DAY - 1:])
+    fig = Figure(figsize=(6, 3.8), layout="constrained")
+    ax = fig.subplots()
+    for name, rows in excess.items():
+        mean = np.mean(rows, axis=0)
+        lag = np.arange(mean.size)
+        share = np.cumsum(mean) / mean.sum()
+        print(f"   {name}: {mean.sum():.1f} sign-ups, mean lag "
+              f"{(lag * mean).sum() / mean.sum():.1f} days, half by day "
+              f"{int(np.argmax(share >= 0.5))}, 90 % by day {int(np.argmax(share >= 0.9))}")
+        ax.plot(lag, share, label=name)
+    ax.set(xlabel="days since the shock", ylabel="share of its excess sign-ups (cumulative)",
+           title="Carryover of one day's shock, 90 days (mean of 5 seeds)")
+    ax.legend(fontsize=8)
+    save(fig, "findings_carryover")
+
+
+FINDINGS = (findings_seeding, findings_valence, findings_bad_news, findings_bad_news_ties,
+            findings_carryover)
 THEORY = (bass_complete, bass_bounds, ic_exact, ic_percolation, sir_final_size,
           influence_maximisation, wom_reduces_to_si)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every section (``--findings``: only the marketing findings)."""
+    """Run every section (``--findings``: only the marketing findings; ``--help``: say
+    so)."""
     argv = sys.argv[1:] if argv is None else argv
+    if "--help" in argv or "-h" in argv:
+        print(__doc__.strip())
+        return 0
     unknown = [a for a in argv if a != "--findings"]
     if unknown:
-        print(f"validation.py: error: {unknown[0]} is not an option (allowed: --findings)",
-              file=sys.stderr)
+        print(f"validation.py: error: {unknown[0]} is not an option (allowed: --findings, "
+              "--help)", file=sys.stderr)
         return 2
     start = time.perf_counter()
     for section in (FINDINGS if argv else THEORY + FINDINGS):
