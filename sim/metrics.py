@@ -127,14 +127,18 @@ def conversions_table(model: World):
     import pandas as pd
 
     if model.conversions:
-        day = np.concatenate([np.full(b.size, t) for t, b, _, _ in model.conversions])
+        day = np.repeat(np.array([t for t, _, _, _ in model.conversions]),
+                        [b.size for _, b, _, _ in model.conversions])
         buyer = np.concatenate([b for _, b, _, _ in model.conversions])
         source = np.concatenate([s for _, _, s, _ in model.conversions])
         by = np.concatenate([c for _, _, _, c in model.conversions])
     else:
         day = buyer = source = by = np.zeros(0, dtype=np.int64)
-    df = pd.DataFrame({"day": day, "consumer": buyer,
-                       "source": [SOURCE_NAMES[int(c)] for c in source], "converted_by": by})
+    names = np.empty(max(SOURCE_NAMES) + 1, dtype=object)  # one shared string per source
+    for code, name in SOURCE_NAMES.items():
+        names[code] = name
+    df = pd.DataFrame({"day": day, "consumer": buyer, "source": names[source],
+                       "converted_by": by})
     labels = model.graph.labels
     if labels is not None:
         df.insert(2, "consumer_id", labels[buyer] if buyer.size else [])

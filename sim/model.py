@@ -163,6 +163,6 @@ class WomModel(DailyModel):
     def log_conversions(self, buyers: np.ndarray) -> None:
         """Remember today's new customers (their source and converter are in ``state``)."""
         if buyers.size:
-            buyers = np.array(buyers, dtype=np.int64)  # a copy: the engine reuses its buffers
+            buyers = np.array(buyers, dtype=np.int32)  # a copy: the engine reuses its buffers
             self.conversions.append((self.t, buyers, self.state.source[buyers].copy(),
                                      self.state.converted_by[buyers].copy()))

@@ -17,7 +17,7 @@ from sim import __version__
 from sim.diffusion import PRESET_COLUMNS, DiffusionModel, preset_metrics
 from sim.graphs import Graph, build_graph, cached_build
 from sim.graphs.edgelist import edgelist_warnings
-from sim.io import atomic_write_json, atomic_write_text
+from sim.io import atomic_write, atomic_write_json, atomic_write_text
 from sim.jit_cache import COMPILING, cold
 from sim.metrics import TIMESERIES_COLUMNS, conversions_table, final_metrics
 from sim.model import WomModel
@@ -239,9 +239,9 @@ def write_outputs(result: RunResult, outdir: str | Path) -> None:
     buf = io.StringIO()
     result.timeseries.to_csv(buf, index=False, float_format="%.6g")
     atomic_write_text(outdir / "timeseries.csv", buf.getvalue())
-    buf = io.StringIO()
-    result.conversions.to_csv(buf, index=False)
-    atomic_write_text(outdir / "conversions.csv", buf.getvalue())
+    # written straight to the file: a national market's table runs to gigabytes of text
+    atomic_write(outdir / "conversions.csv",
+                 lambda tmp: result.conversions.to_csv(tmp, index=False))
     for name, data in result.artifacts.items():
         atomic_write_json(outdir / name, data)
     atomic_write_json(outdir / "run_info.json", result.run_info)
