@@ -88,7 +88,9 @@ def figures_against(model: WomModel, value: Any, cost: float, twin_records: Any 
         twin_value = run_value(twin_records, n, value)
         plan = run_value(model.records, n, value, retention=twin_value.retention)
     out = plan.totals(value.currency)
+    plan_first = first_purchases(model.conversions, n, gift)
+    twin_first = (plan_first if twin_conversions is model.conversions
+                  else first_purchases(twin_conversions, n, gift))
     out.update(baseline_npv=twin_value.npv,
-               **incremental(plan, twin_value, first_purchases(model.conversions, n, gift),
-                             first_purchases(twin_conversions, n, gift), cost=cost, cfg=value))
+               **incremental(plan, twin_value, plan_first, twin_first, cost=cost, cfg=value))
     return out, plan

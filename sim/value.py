@@ -126,7 +126,7 @@ def run_value(records: Sequence[dict], n: int, cfg: ValueConfig,
 def first_purchases(conversions: Sequence[tuple], n: int, gift_source: int) -> tuple:
     """Each consumer's first purchase day (-1: never) and whether it was a gift (the product
     given, source ``gift_source``), from a model's conversion log."""
-    day = np.full(n, -1, dtype=np.int64)
+    day = np.full(n, -1, dtype=np.int32)
     gift = np.zeros(n, dtype=bool)
     for t, buyers, sources, _ in reversed(conversions):  # earliest last: it wins
         day[buyers] = t
