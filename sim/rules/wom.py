@@ -46,9 +46,9 @@ class Day:
 
     t: int
     used: np.ndarray | None = None
-    complainers: np.ndarray | None = None  # int64 indices of ``complained``, increasing
-    posters: np.ndarray | None = None  # int64 indices of consumers who posted, increasing
-    buyers: np.ndarray | None = None  # int64 indices of ``bought``, increasing
+    complainers: np.ndarray | None = None  # indices of ``complained``, increasing (int32)
+    posters: np.ndarray | None = None  # who posted, increasing (int32)
+    buyers: np.ndarray | None = None  # indices of ``bought``, increasing (int32)
     satisfaction: np.ndarray | None = None  # in [-1, 1], 0 for non-users
     complained: np.ndarray | None = None
     posted: np.ndarray | None = None  # int8: +1 positive post, -1 negative, 0 none
@@ -157,7 +157,7 @@ def experience(state: State, traits: Traits, draws: DayDraws, p: WomModelConfig,
     experience_weight * (s - attitude); users with s <= -complaint_threshold complain w.p.
     complaint_rate (kernel: :func:`kernels.experience`)."""
     n = state.aware.size
-    complainers = day.array("complainers", n, np.int64)
+    complainers = day.array("complainers", n, np.int32)
     shift = levers.read("quality_shift") if levers is not None else None
     uses, complaints = kernels.experience(_chunks(chunks, n).consumers,
                                           *_experience_args(state, traits, draws, p, day, shift),
@@ -171,7 +171,7 @@ def brand_and_experience(state: State, traits: Traits, draws: DayDraws, levers: 
                          p: WomModelConfig, day: Day, chunks: Chunks | None = None) -> None:
     """Phases 1 and 2 in one parallel region (each only touches each consumer's own state)."""
     n = state.aware.size
-    complainers = day.array("complainers", n, np.int64)
+    complainers = day.array("complainers", n, np.int32)
     n_media, n_ads, uses, complaints = kernels.brand_experience(
         _chunks(chunks, n).consumers, _brand_args(state, draws, levers, p, day),
         _experience_args(state, traits, draws, p, day, levers.read("quality_shift")), complainers)
@@ -192,7 +192,7 @@ def posts(state: State, traits: Traits, draws: DayDraws, levers: Levers, p: WomM
     """
     n = state.aware.size
     posted = day.array("posted", n, np.int8)
-    senders = day.array("posters", n, np.int64)
+    senders = day.array("posters", n, np.int32)
     n_pos, n_neg = talk_kernels.posts(
         _chunks(chunks, n).consumers, state.aware, state.attitude, state.ever_customer,
         state.last_news, traits.talkativeness, levers.read("talk_multiplier"), day.complained,
@@ -308,7 +308,7 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
     n = state.aware.size
     multiplier = levers.read("purchase_multiplier") if levers is not None else np.ones(n)
     day.bought = day.array("bought", n, bool)
-    buyers = day.array("buyers", n, np.int64)
+    buyers = day.array("buyers", n, np.int32)
     count = kernels.adoption(
         _chunks(chunks, n).consumers, state.aware, state.customer, state.churned, state.attitude,
         multiplier, draws.adopt, draws.keys[ADOPT], day.t, p.max_purchase_rate,
