@@ -139,7 +139,7 @@ class AgentEngine:
         m.day.counts["aware_from_ads"] = int((via == VIA_ADS).sum())
         self._phase("decide_experience", "commit_experience")
         m.day.counts["uses"] = int(m.day.used.sum())
-        m.day.complainers = np.flatnonzero(m.day.complained)
+        m.day.complainers = np.flatnonzero(m.day.complained).astype(np.int32)
         m.day.counts["complaints"] = int(m.day.complainers.size)
 
     def talk(self, m: World) -> None:
@@ -148,11 +148,11 @@ class AgentEngine:
         m.day.counts["positive_messages"] = int((m.day.posted > 0).sum())
         m.day.counts["negative_messages"] = int((m.day.posted < 0).sum())
         m.day.counts["aware_from_wom"] = int(m.day.newly_aware_wom.sum())
-        m.day.posters = np.flatnonzero(m.day.posted)
+        m.day.posters = np.flatnonzero(m.day.posted).astype(np.int32)
 
     def adoption(self, m: World) -> None:
         self._phase("decide_adoption", "commit_adoption")
-        m.day.buyers = np.flatnonzero(m.day.bought)
+        m.day.buyers = np.flatnonzero(m.day.bought).astype(np.int32)
         m.day.counts["purchases"] = int(m.day.buyers.size)
 
     def loyalty_and_forgetting(self, m: World) -> tuple:
