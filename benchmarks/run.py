@@ -4,6 +4,13 @@
     python benchmarks/run.py --big          # adds n = 1e7 (needs ~8 GB)
     python benchmarks/run.py --quick        # n = 1e4 .. 1e5 only
     python benchmarks/run.py --plot docs/benchmarks.png --json benchmarks/results.json
+    python benchmarks/run.py --huge         # adds the national market (benchmarks/huge.py)
+
+After the in-process table, the same run prints the whole-process figures of
+``benchmarks/whole.py`` (start-up, the first run's compile, 1,000,000 consumers with all
+strategies at the defaults, the agents engine's ratio both ways, a 200-run sweep) and the
+thread counts under a competing load of ``benchmarks/load.py``; ``--no-whole`` and
+``--no-load`` leave them out.
 
 Every measurement runs in its own process, so the peak RSS column is that run's own high-water
 mark. Rows:
@@ -189,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="only n <= 100,000")
     ap.add_argument("--json", help="write the rows as JSON here")
     ap.add_argument("--plot", help="write a log-log plot of seconds vs n here (PNG)")
+    ap.add_argument("--no-whole", action="store_true",
+                    help="leave out the whole-process figures (benchmarks/whole.py)")
+    ap.add_argument("--no-load", action="store_true",
+                    help="leave out the thread counts under load (benchmarks/load.py)")
+    ap.add_argument("--huge", action="store_true",
+                    help="also 100,000,000 consumers, BA m = 3 (benchmarks/huge.py; > 20 GB)")
     args = ap.parse_args(argv)
     sizes = [10_000, 100_000] + ([] if args.quick else [1_000_000]) + \
         ([10_000_000] if args.big else [])
@@ -233,7 +246,23 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     if args.plot:
         plot(rows, Path(args.plot))
-    return 0
+    sys.path.insert(0, str(Path(__file__).parent))
+    status = 0
+    if not args.no_whole:
+        import whole
+
+        print("\n# whole process (benchmarks/whole.py)", flush=True)
+        whole.main(["--json", str(Path(args.json).with_name("whole.json"))] if args.json else [])
+    if not args.no_load:
+        import load
+
+        print("\n# default threads under load (benchmarks/load.py)", flush=True)
+        status = load.main([])
+    if args.huge:
+        print("\n# national market (benchmarks/huge.py)", flush=True)
+        code = subprocess.run([sys.executable, str(Path(__file__).with_name("huge.py"))]).returncode
+        status = status or code
+    return status
 
 
 def plot(rows: list[dict], path: Path) -> None:
