@@ -190,3 +190,24 @@ def test_the_sweepers_whose_jobs_reports_count_exist():
     for target in BASIC_SWEEPERS:
         module, _, name = target.rpartition(".")
         assert hasattr(importlib.import_module(module), name), target
+
+
+def test_a_worker_warms_up_once_on_a_small_copy_of_its_first_job(monkeypatch):
+    """Before its first forked job a worker runs the job's config once on a small default graph
+    for 3 days, serially, outputs elsewhere; never again, and a failure there stops nothing."""
+    from sim import jobs
+    from sim.compose import compose_config
+
+    monkeypatch.setattr(jobs, "_warm", [])
+    seen = []
+
+    def execute(cfg, outdir, label=""):
+        seen.append((cfg.graph.kind, cfg.graph.n, cfg.steps, cfg.threads, cfg.budget,
+                     label, outdir.exists()))
+        raise RuntimeError("a warm-up that fails")
+
+    job = compose_config("graph=ws", "graph.n=5000", "strategy=[kol,rewards]", "budget=10")
+    jobs.warm_up(job, execute)  # the failure is the job's own to meet
+    jobs.warm_up(job, execute)
+    assert seen == [("ba", jobs.WARM_UP_CONSUMERS, 3, 1, 10, "warm-up", True)]
+    assert job.graph.n == 5000 and job.steps == 180  # the job itself unchanged
