@@ -79,8 +79,10 @@ class ProxyTrap(socketserver.ThreadingTCPServer):
 
 
 @pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ProxyTrap]]:
-    """``python -m sim.app --port <free>`` in a subprocess; yields its URL and the proxy trap."""
+def app_server(tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[tuple[str, ProxyTrap, Path]]:
+    """``python -m sim.app --port <free>`` in a subprocess; yields its URL, the proxy trap and
+    its log (stdout and stderr)."""
     trap = ProxyTrap()
     threading.Thread(target=trap.serve_forever, daemon=True).start()
     port = free_port()
@@ -111,7 +113,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
                 raise RuntimeError("the app did not answer within 90 s:\n"
                                    + (workdir / "server.log").read_text())
             time.sleep(0.5)
-        yield url, trap
+        yield url, trap, workdir / "server.log"
     finally:
         proc.terminate()
         try:
@@ -176,6 +178,7 @@ def dashboard_page(url: str, trap: ProxyTrap, viewport: dict | None = None,
             page.on("websocket", lambda ws: requested.append(ws.url))
             page.on("console", lambda m: console.append(f"{m.type}: {m.text}")
                     if m.type in ("warning", "error") else None)
+            page.add_init_script(WATCH_BANNER)
             if opened is not None:
                 opened.append(time.perf_counter())
             page.goto(url)
@@ -192,6 +195,15 @@ def dashboard_page(url: str, trap: ProxyTrap, viewport: dict | None = None,
 
 
 LAPTOP = {"width": 1366, "height": 768}
+#: what ``python -m sim.app`` prints on start when numba's cache lacks the kernels
+COMPILE_NOTICE = "the simulation's kernels are compiled on first use"
+#: run in the page before its own scripts: notes whether the compiling banner ever shows
+WATCH_BANNER = """
+window.womsimBannerSeen = false;
+new MutationObserver(() => {
+  if (document.querySelector('.womsim-compiling')) window.womsimBannerSeen = true;
+}).observe(document, {childList: true, subtree: true});
+"""
 #: the one console warning the page may log: solara 1.58.2's router component
 #: (solara/widgets/vue/navigator.vue, line 6) assigns ``modules.export``, so ipyvue's compiler
 #: finds no ``module.exports``, warns and loads it the older way (it works). The page cannot
@@ -225,21 +237,42 @@ def box_inside(box: dict, viewport: dict) -> bool:
             and box["y"] + box["height"] <= viewport["height"])
 
 
-def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
+def wait_for_dashboard(page: Page) -> None:
+    """Wait for the dashboard (KPI cards, the network view) to be shown; fail at once with
+    its text when the page says instead that the first scenarios could not be built."""
+    page.wait_for_selector(".womsim-kpi-reach, .womsim-first-error", timeout=LOAD_TIMEOUT)
+    failed = page.locator(".womsim-first-error")
+    if failed.count():
+        pytest.fail(failed.first.inner_text())
+    page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+
+
+def banner_shown(page: Page) -> bool:
+    """Whether the compiling banner was on the page at any time since it was opened."""
+    return bool(page.evaluate("() => window.womsimBannerSeen === true"))
+
+
+def server_compiled(log: Path) -> bool:
+    """Whether the server said on start that numba's cache lacks the kernels."""
+    return COMPILE_NOTICE in log.read_text()
+
+
+def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap, Path], tmp_path: Path) -> None:
     """The strategist's flow at 1366x768: KPIs and money, a refused budget and its error
     beside the field, a Step during an update, Run to end, a raised horizon, Play, a plan
     loaded into B, and steps at 100,000 consumers."""
-    url, trap = app_server
+    url, trap, log = app_server
     latencies: dict[str, list[float]] = {}
     opened: list[float] = []
     with dashboard_page(url, trap, LAPTOP, opened) as page:
         # past solara's "Loading app" splash: the app's own elements are rendered
-        page.wait_for_selector(".womsim-kpi-reach", timeout=LOAD_TIMEOUT)
-        page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+        wait_for_dashboard(page)
         latencies["open -> dashboard shown, first page of the server"] = [
             time.perf_counter() - opened[0]]
         expect(page.locator(".womsim-compiling")).to_have_count(0)  # gone once the page is up
         expect(page.locator(".womsim-first-error")).to_have_count(0)
+        # the banner shows while the kernels compile, and only then: a warm cache, no flicker
+        assert banner_shown(page) == server_compiled(log), (banner_shown(page), log.read_text())
         expect(page.locator(".womsim-day")).to_have_text("Day 0 of 180")
         expect(page.locator(".womsim-command-a")).to_contain_text("strategy=none")
         kpis_before = kpi_texts(page)
@@ -393,16 +426,17 @@ def test_dashboard_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path)
         print(f"{what}: {', '.join(f'{t:.2f}s' for t in seconds)}")
 
 
-def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Path) -> None:
+def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap, Path],
+                                tmp_path: Path) -> None:
     """Run N seeds: a bad N is refused beside the field; N = 3 gives the table of B − A with
     95 % intervals and the band chart."""
-    url, trap = app_server
+    url, trap, log = app_server
     opened: list[float] = []
     with dashboard_page(url, trap, opened=opened) as page:
-        page.wait_for_selector(".womsim-seeds-run", timeout=LOAD_TIMEOUT)
-        page.wait_for_selector(".womsim-network img", timeout=LOAD_TIMEOUT)
+        wait_for_dashboard(page)
         loaded = time.perf_counter() - opened[0]
         expect(page.locator(".womsim-compiling")).to_have_count(0)
+        assert server_compiled(log) or not banner_shown(page), "a banner on a warm cache"
         button = page.locator(".womsim-seeds-run")
         expect(button).to_have_text("Run 5 seeds")
         field = page.locator(".womsim-seeds-n input")
@@ -444,5 +478,5 @@ def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap], tmp_path: Pat
         expect(button).to_be_enabled()
         page.screenshot(path=str(tmp_path / "dashboard-seeds.png"), full_page=True)
         assert (tmp_path / "dashboard-seeds.png").stat().st_size > 10_000
-        print(f"\nopen -> dashboard shown, a later page: {loaded:.2f}s")
+        print(f"\nopen -> dashboard shown, Run N seeds test: {loaded:.2f}s")
         print(f"Run 3 seeds: click -> table, n=2,000, 180 days: {latency:.2f}s")

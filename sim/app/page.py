@@ -50,7 +50,7 @@ from sim.app.tables import (  # noqa: E402  (the tables, as the page shows them)
     seeds_table_html,
     strategy_table_html,
 )
-from sim.app.warmup import CompilingBanner, use_first_build  # noqa: E402
+from sim.app.warmup import CompilingBanner, compile_kernels, use_first_build  # noqa: E402
 
 apply_offline_settings()
 #: the browser tab's title: the page sets it, and the server's first HTML says it too
@@ -118,13 +118,14 @@ def _first_comparison() -> Comparison:
 def Page() -> None:
     """The dashboard page: its title and app bar, then the :func:`Dashboard` on the default
     scenarios. When numba's cache lacks the kernels (the first start after install or
-    upgrade), the first scenarios are built in the background while the page says so
-    (:mod:`sim.app.warmup`); on a warm cache they are built at once, in the first render."""
+    upgrade), the kernels are compiled and the first scenarios built in the background while
+    the page says so (:mod:`sim.app.warmup`); on a warm cache they are built at once, in the
+    first render."""
     solara.Title(PAGE_TITLE)
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle("womsim — what if?")
-    first = use_first_build(_first_comparison)
+    first = use_first_build(_first_comparison, prepare=compile_kernels)
     if first.value is None:
         CompilingBanner(first.error)
     else:
