@@ -28,7 +28,7 @@ def graph_fingerprint(graph: Any) -> str:
     """A digest of a graph's ties and their strengths: graphs built anew from the same config
     and seed (every run builds its own) have the same one."""
     digest = hashlib.blake2b(digest_size=16)
-    for array in (graph.indptr, graph.indices, graph.weights):  # strengths, coded or not
+    for array in (graph.indptr, graph.indices, *graph.tie_args()):  # strengths as stored
         digest.update(np.ascontiguousarray(array).view(np.uint8))
     return digest.hexdigest()
 

@@ -26,10 +26,6 @@ def _readonly(a: Any, dtype: Any = None) -> np.ndarray:
     return view
 
 
-#: the ``levels`` the kernels get for a graph whose ``ties`` are the strengths
-_NO_LEVELS = _readonly(np.zeros(0, dtype=np.float32))
-
-
 @dataclass(frozen=True, eq=False, repr=False)
 class Graph:
     """An undirected graph with tie strengths, as symmetric CSR arrays.
@@ -171,7 +167,7 @@ class Graph:
     def tie_args(self) -> tuple[np.ndarray, np.ndarray]:
         """``(ties, levels)`` for the compiled kernels (:func:`tie_weight`): levels empty when
         ``ties`` holds the strengths."""
-        return self.ties, self.levels if self.levels is not None else _NO_LEVELS
+        return self.ties, self.levels if self.levels is not None else csr_build.NO_LEVELS
 
     def tie_weights(self, i: int) -> np.ndarray:
         """Tie strengths of node ``i``'s ties, aligned with :meth:`neighbors` (float32)."""

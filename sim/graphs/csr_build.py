@@ -245,6 +245,11 @@ def tie_strength_codes(indptr, indices, rng, share):
     return out
 
 
+#: the ``levels`` of ties that hold their strengths themselves (:func:`tie_weight`)
+NO_LEVELS = np.zeros(0, dtype=np.float32)
+NO_LEVELS.setflags(write=False)
+
+
 def tie_weight(ties, levels, k):
     """The strength of stored entry ``k``: ``levels[ties[k]]`` for coded ties, else
     ``ties[k]`` (see :class:`~sim.graphs.base.Graph`); compiled kernels call it."""

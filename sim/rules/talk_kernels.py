@@ -13,7 +13,7 @@ import math
 import numba
 import numpy as np
 
-from sim.graphs.csr_build import tie_weight
+from sim.graphs.csr_build import NO_LEVELS, tie_weight
 from sim.population import NEVER, VIA_WOM
 from sim.rules.draws import draw
 from sim.rules.kernels import (
@@ -31,9 +31,6 @@ from sim.rules.kernels import (
 
 _jit = numba.njit(cache=True, nogil=True)
 _par = numba.njit(cache=True, nogil=True, parallel=True)
-
-#: no levels: the group channel's ties hold their strengths (:func:`tie_weight`)
-_NO_LEVELS = np.zeros(0, dtype=np.float32)
 
 
 @_jit
@@ -201,7 +198,7 @@ def _listen_range(lo, hi, indptr, indices, ties, levels, g_indptr, g_indices, g_
         # negative post moderation removes today stays out of the group
         if groups and not (side == _ONE and g_muted[i]):
             _deliver(np.uint64(g_indptr[i]), np.uint64(g_indptr[i + _ONE]), lo, last, g_indices,
-                     g_weights, _NO_LEVELS, g_attention, sender, cred, quality, side, acc)
+                     g_weights, NO_LEVELS, g_attention, sender, cred, quality, side, acc)
     # then, block by block of READ_BLOCK readers: pass 1 over every reader, without
     # data-dependent branches, decides who reads today; those readers and what pass 2 needs of
     # their rows go to this chunk's region of ``readers`` and ``reads`` (``region`` on), and
