@@ -186,8 +186,7 @@ def dashboard_page(url: str, trap: ProxyTrap, viewport: dict | None = None,
         finally:
             browser.close()
     print("\nbrowser console warnings and errors:", console or "none")
-    unexpected = [m for m in console if not m.startswith(SOLARA_ROUTER_WARNING)]
-    assert not unexpected, f"the page logged warnings or errors: {unexpected}"
+    assert not console, f"the page logged warnings or errors: {console}"
     outside = sorted({u for u in requested if urlsplit(u).hostname not in LOOPBACK
                       and not u.startswith(("data:", "blob:"))})
     assert not outside, f"requests left 127.0.0.1: {outside}"
@@ -204,21 +203,6 @@ new MutationObserver(() => {
   if (document.querySelector('.womsim-compiling')) window.womsimBannerSeen = true;
 }).observe(document, {childList: true, subtree: true});
 """
-#: the one console warning the page may log: solara 1.58.2's router component
-#: (solara/widgets/vue/navigator.vue, line 6) assigns ``modules.export``, so ipyvue's compiler
-#: finds no ``module.exports``, warns and loads it the older way (it works). The page cannot
-#: avoid loading it. Whatever the page module holds, solara serves it as an element,
-#: ``RenderPage`` (solara/server/app.py, line 169); ``_run_app`` wraps every element in
-#: ``RoutingProvider`` (app.py, line 368; only a plain ipywidgets Widget is served unwrapped,
-#: line 361, and the page is never one); ``RoutingProvider`` always renders
-#: ``solara.Navigator(...)`` (solara/autorouting.py, line 113) as the first child of its VBox
-#: (line 131), before the page and its layout, so no component, Layout, ``routes`` or setting
-#: of the page removes it; ``solara.Navigator`` is the widget
-#: ``solara.widgets.Navigator`` (solara/components/misc.py, line 10), whose template file is
-#: navigator.vue (solara/widgets/widgets.py, lines 42-43). No solara setting (settings.py,
-#: server/settings.py) concerns the router. Only replacing solara's router widget at run time
-#: would avoid it, and that would be editing the installed package in all but name.
-SOLARA_ROUTER_WARNING = "warning: Failed to evaluate Vue script and find module.exports"
 
 
 def day_text(page: Page) -> str:
