@@ -52,6 +52,27 @@ def arrays_of(obj, path: str = "model", seen: dict | None = None, depth: int = 0
     return seen
 
 
+def peak_rss_gb() -> float:
+    """This process's peak resident set so far, GiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def watch_the_days() -> dict:
+    """What the run holds only while its days go on: the engine drops the talk phase's buffers
+    when the days are done (``release``), so they are noted then, with the peak so far."""
+    from sim.engines import VectorizedEngine
+
+    seen: dict = {}
+    release = VectorizedEngine.release
+
+    def noting(engine: VectorizedEngine) -> None:
+        seen.update(scratch=engine.scratch, peak_rss_gb=peak_rss_gb())
+        release(engine)
+
+    VectorizedEngine.release = noting
+    return seen
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,6 +90,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads is not None:
         overrides.append(f"threads={args.threads}")
     cfg = compose_config(*overrides)
+    days = watch_the_days()
     start = time.perf_counter()
     result = run(cfg, progress=True)
     ran = time.perf_counter()
@@ -78,13 +100,15 @@ def main(argv: list[str] | None = None) -> dict:
     model = result.model
     graph = model.graph
     found = arrays_of(model)
+    arrays_of(days.get("scratch"), "model.engine.scratch (the days only)", found)
     parts = {"graph": {}, "state": {}}
     for path, size in found.values():
         parts["graph" if path.startswith("model.graph") else "state"][path] = size
     n, entries = graph.n, graph.nnz
     figures = {
         "n": n, "ties_stored": entries, "steps": args.steps, "threads": result.run_info["threads"],
-        "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "peak_rss_gb": peak_rss_gb(),
+        "peak_rss_gb_by_the_last_day": days.get("peak_rss_gb"),
         "seconds": {**result.run_info["seconds"], "outputs": wrote - ran,
                     "whole": wrote - start},
         "graph_bytes_per_consumer": sum(parts["graph"].values()) / n,

@@ -53,6 +53,11 @@ class Engine(Protocol):
         (:func:`sim.rules.wom.count_state`)."""
         ...
 
+    def release(self) -> None:
+        """Drop what only the days' phases use (made again by the next day), so that the
+        figures computed after a run have that memory."""
+        ...
+
 
 class VectorizedEngine:
     """Each phase is a few numpy/scipy operations over all consumers (the default)."""
@@ -60,7 +65,7 @@ class VectorizedEngine:
     name = "vectorized"
 
     def __init__(self, model: World, threads: int | None = 1):
-        self.scratch = wom.TalkScratch(model.graph.n)
+        self.scratch: wom.TalkScratch | None = None  # made by the first talk phase
         self.draws = model.draw_source.lazy()
         self.graph = model.graph
         self.buffers: dict[str, np.ndarray] = {}
@@ -93,6 +98,8 @@ class VectorizedEngine:
                                  self.chunks)
 
     def talk(self, m: World) -> None:
+        if self.scratch is None:
+            self.scratch = wom.TalkScratch(m.graph.n)
         wom.talk(m.state, m.traits, m.graph, self.draws, m.levers, m.params, m.day, self.scratch,
                  self.chunks, m.groups)
 
@@ -103,6 +110,10 @@ class VectorizedEngine:
         """Phases 5 and 6 in one pass, counting the end-of-day state on the way."""
         return wom.loyalty_and_forgetting(m.state, self.draws, m.levers, m.params, m.day,
                                           self.chunks)
+
+    def release(self) -> None:
+        """Drop the talk phase's accumulator rows (64 bytes a consumer)."""
+        self.scratch = None
 
 
 class AgentEngine:
@@ -160,6 +171,9 @@ class AgentEngine:
         m.day.counts["churns"] = int(m.day.churned.sum())
         self.consumers.do("forget")
         return wom.count_state(m.state, m.params)
+
+    def release(self) -> None:
+        """Nothing: the consumers hold what the phases use."""
 
 
 ENGINES = {"vectorized": VectorizedEngine, "agents": AgentEngine}

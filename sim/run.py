@@ -206,6 +206,8 @@ def run(cfg: Any, *, progress: bool = False, label: str = "") -> RunResult:
         print(COMPILING, file=sys.stderr, flush=True)
     built = time.perf_counter()
     model.run(cfg.steps, Progress(cfg.steps, enabled=progress, label=label))
+    if isinstance(model, WomModel):  # the figures below (and a twin) do without it
+        model.engine.release()
     ran = time.perf_counter()
     if isinstance(model, DiffusionModel):
         metrics, columns = preset_metrics(model), PRESET_COLUMNS

@@ -457,19 +457,21 @@ def test_group_ties_carry_posts_to_members_who_are_not_neighbours():
     assert not s.aware[3] and s.aware[1]
 
 
-def test_levers_are_made_on_first_use_and_the_neutral_arrays_stay_neutral():
+def test_levers_are_made_on_first_use_and_unmade_ones_read_as_empty():
     """A per-consumer lever is an array of its own only once asked for by name; until then the
-    rules read the shared neutral array, which a day with strategies never writes."""
+    rules' kernels get the empty NO_LEVER and use the neutral value."""
+    from sim.rules.kernels import NO_LEVER
+
     levers = Levers.neutral(5)
     assert levers.made() == ()
-    assert np.array_equal(levers.read("talk_multiplier"), np.ones(5))
-    assert np.array_equal(levers.read("quality_shift"), np.zeros(5))
+    assert levers.read("talk_multiplier") is NO_LEVER and NO_LEVER.size == 0
+    assert levers.read("quality_shift") is NO_LEVER
     levers.talk_multiplier[1] = 2.0  # made on first use, neutral elsewhere
     levers.loyalty_bonus += 0.5  # read, added to and set back: the same array
     assert levers.made() == ("talk_multiplier", "loyalty_bonus")
     assert levers.read("talk_multiplier").tolist() == [1, 2, 1, 1, 1]
     assert levers.read("loyalty_bonus").tolist() == [0.5] * 5
-    assert levers.read("message_credibility").tolist() == [1] * 5  # still the neutral one
+    assert levers.read("message_credibility") is NO_LEVER  # still unmade
     levers.reset()
     assert levers.read("talk_multiplier").tolist() == [1] * 5
     assert levers.read("loyalty_bonus").tolist() == [0] * 5
@@ -479,17 +481,42 @@ def test_levers_are_made_on_first_use_and_the_neutral_arrays_stay_neutral():
         levers.read("nothing")
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_unmade_levers_give_the_results_of_neutral_arrays_to_the_bit(seed):
+    """Every lever the rules read, left unmade (the kernels' neutral value) or made and left
+    neutral (an array of ones or zeros): the same 40 days, bit for bit."""
+    from sim.config import PopulationConfig
+    from sim.config.graphs import BAGraphConfig
+    from sim.graphs import build_graph
+    from sim.model import WomModel
+
+    graph = build_graph(BAGraphConfig(n=3000, m=3), np.random.default_rng(seed))
+    runs = []
+    for made in (False, True):
+        model = WomModel(graph, WomModelConfig(), PopulationConfig(), seed=seed, threads=1)
+        if made:
+            for name in Levers.ONES + Levers.ZEROS:
+                getattr(model.levers, name)  # made, neutral
+        model.run(40)
+        assert set(model.levers.made()) == (set(Levers.ONES + Levers.ZEROS) if made else set())
+        runs.append((model.records, model.state.attitude.copy(), model.state.loyalty.copy()))
+    assert runs[0][0] == runs[1][0]
+    assert np.array_equal(runs[0][1], runs[1][1]) and np.array_equal(runs[0][2], runs[1][2])
+
+
 @pytest.mark.parametrize("strategies", [[], ["strategy=[kol,rewards,fast_response,ugc,community]",
                                              "budget=100000"]])
-def test_a_run_never_writes_the_neutral_levers(strategies):
+def test_a_run_makes_only_the_levers_its_strategies_set(strategies):
     from sim.compose import compose_config
+    from sim.rules.kernels import NO_LEVER
     from sim.run import build_model
 
     model = build_model(compose_config("graph.n=3000", "steps=20", *strategies))
     model.run(20)
-    for value, array in model.levers._neutral.items():
-        assert np.all(array == value)
+    assert NO_LEVER.size == 0
     assert bool(model.levers.made()) == bool(strategies)
+    for name in model.levers.made():
+        assert model.levers.read(name).shape == (3000,)
 
 
 def test_talk_lists_are_a_block_per_chunk_not_a_row_per_consumer():

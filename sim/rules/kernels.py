@@ -116,6 +116,20 @@ def reset_levers(bounds, ones, zeros, post_source, organic):
             _fill_chunks(bounds, values, value)
 
 
+#: a per-consumer lever that no strategy made: the kernels read its neutral value instead
+#: (:func:`lever`); writable, like a made lever, so that both are the same array type
+NO_LEVER = np.zeros(0)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def lever(values, i, neutral):
+    """Consumer ``i``'s value of a per-consumer lever: ``values[i]``, or ``neutral`` when
+    ``values`` is empty (no strategy made the lever: :meth:`sim.rules.levers.Levers.read`).
+    The rules apply the neutral value as they would the array's, so both give the same
+    results to the bit."""
+    return values[i] if values.size != 0 else neutral
+
+
 # ------------------------------------------------------------------------------ 1. brand
 
 @_jit
@@ -131,7 +145,7 @@ def _brand_range(lo, hi, aware, attitude, aware_via, last_news, media, key, t, m
             attitude[i] = media_tone
             aware_via[i] = VIA_MEDIA
             n_media += 1
-        elif u < media_awareness + extra_awareness * awareness_factor[i]:
+        elif u < media_awareness + extra_awareness * lever(awareness_factor, i, 1.0):
             attitude[i] = ads_tone
             aware_via[i] = VIA_ADS
             n_ads += 1
@@ -188,7 +202,7 @@ def _experience_range(lo, hi, customer, use, noise, complain, keys, expectation,
     for k in range(first, first + n_used):
         i = np.uint64(complainers[k])
         z = draw_normal(noise, keys[1], t, i)
-        felt = min(1.0, max(0.0, quality + quality_noise * z - quality_shift[i]))
+        felt = min(1.0, max(0.0, quality + quality_noise * z - lever(quality_shift, i, 0.0)))
         s = min(1.0, max(-1.0, (felt - expectation[i]) / satisfaction_scale))
         satisfaction[i] = s
         if s <= -complaint_threshold and draw(complain, keys[2], t, i) < complaint_rate:
@@ -267,7 +281,7 @@ def _adoption_range(lo, hi, aware, customer, churned, attitude, purchase_multipl
         i = np.uint64(buyers[k])
         prob = max_purchase_rate / (
             1.0 + math.exp(-purchase_slope * (attitude[i] - purchase_midpoint)))
-        prob = min(1.0, prob * purchase_multiplier[i])
+        prob = min(1.0, prob * lever(purchase_multiplier, i, 1.0))
         if draw(adopt, key, t, i) < prob:
             bought[i] = True
             buyers[first + count] = i
@@ -329,7 +343,7 @@ def _loyalty_range(lo, hi, customer, loyalty_, satisfaction, heard_signal, loyal
         is_customer = customer[i]
         old = loyalty_[i]
         change = (satisfaction_loyalty * satisfaction[i] + wom_loyalty * heard_signal[i]
-                  + loyalty_bonus[i])
+                  + lever(loyalty_bonus, i, 0.0))
         value = min(1.0, max(0.0, old + change))
         leave = False
         if is_customer & (value < churn_threshold):

@@ -9,17 +9,17 @@ from __future__ import annotations
 import numpy as np
 
 from sim.population import ORGANIC
-from sim.rules.kernels import reset_levers
+from sim.rules.kernels import NO_LEVER, reset_levers
 
 
 class Levers:
     """Per-day modifiers of the rules, reset to neutral at the start of every day.
 
     A per-consumer array is made the first time it is asked for by name (a strategy setting
-    it): until then the rules read one shared neutral array (:meth:`read`), so a run without
-    strategies holds two arrays of ``n`` instead of seven, and resets none of them (a national
-    market of 10**8 consumers saves 4 GB). Once made, an array lives for the rest of the run and
-    is reset each day.
+    it): until then the rules' kernels read the lever's neutral value (:meth:`read`), so a run
+    without strategies holds no lever array of ``n`` but ``post_source``, and resets none of
+    them (a national market of 10**8 consumers saves 5.6 GB). Once made, an array lives for
+    the rest of the run and is reset each day.
 
     Attributes
     ----------
@@ -65,8 +65,6 @@ class Levers:
         self.extra_awareness = 0.0
         self.ads_tone = 0.0
         self.post_source = np.full(n, ORGANIC, dtype=np.int8)
-        # the shared neutral arrays: writable (the kernels take one array type), never written
-        self._neutral = {1.0: np.ones(n), 0.0: np.zeros(n)}
         self._made: dict[str, np.ndarray] = {}
 
     @classmethod
@@ -85,10 +83,12 @@ class Levers:
         raise AttributeError(f"no per-consumer lever {name!r}")
 
     def read(self, name: str) -> np.ndarray:
-        """Today's values of lever ``name`` for the rules to read: the lever's own array once a
-        strategy has asked for it, else the shared neutral array (never to be written)."""
+        """Today's values of lever ``name`` for the rules' kernels: the lever's own array once a
+        strategy has asked for it, else :data:`~sim.rules.kernels.NO_LEVER` (empty: the kernels
+        use the neutral value, :func:`~sim.rules.kernels.lever`)."""
+        self.neutral_value(name)  # an unknown name fails here
         made = self._made.get(name)
-        return made if made is not None else self._neutral[self.neutral_value(name)]
+        return made if made is not None else NO_LEVER
 
     def made(self) -> tuple[str, ...]:
         """The names of the per-consumer levers made so far (asked for by name)."""

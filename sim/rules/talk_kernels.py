@@ -27,6 +27,7 @@ from sim.rules.kernels import (
     _TWO,
     MAX_READ_PROB,
     gather,
+    lever,
 )
 
 _jit = numba.njit(cache=True, nogil=True)
@@ -84,7 +85,7 @@ def _posts_range(lo, hi, fresh_by_age, aware, attitude, ever_customer, last_news
         for i in range(start, stop):
             a = attitude[i]
             sign = np.int8(a >= promoter_threshold) - np.int8(a <= -promoter_threshold)
-            prob = talkativeness[i] * fresh[i - start] * talk_multiplier[i]
+            prob = talkativeness[i] * fresh[i - start] * lever(talk_multiplier, i, 1.0)
             prob *= 1.0 if ever_customer[i] else hearsay_talk
             prob *= detractor_talk if sign < 0 else 1.0
             u = draw(talk, key, t, i)
@@ -142,6 +143,29 @@ def row_sums(indptr, ties, levels):
     return sums
 
 
+def poster_reach(senders, indptr, ties, levels, audience):
+    """Each of today's posters' factor on the chance that a post is read over each social tie,
+    ``r_i = min(1, audience / s_i)`` with ``s_i`` the sum of poster i's tie strengths (float64,
+    one per entry of ``senders``; all 1 when ``audience`` is None): the factors of
+    :func:`sim.rules.wom.reach_factors` for today's posters only, worked out each day instead
+    of stored for every consumer (8 bytes a consumer), to the same bits."""
+    if audience is None:
+        return np.ones(senders.size)
+    return _poster_reach(senders, indptr, ties, levels, float(audience))
+
+
+@_jit
+def _poster_reach(senders, indptr, ties, levels, audience):
+    factors = np.empty(senders.size)
+    for s in range(senders.size):
+        i = senders[s]
+        total = 0.0  # summed in row order, as row_sums does
+        for k in range(indptr[i], indptr[i + 1]):
+            total += np.float64(tie_weight(ties, levels, k))
+        factors[s] = audience / total if total > audience else 1.0
+    return factors
+
+
 #: readers decided at a time in the talk phase, so that each chunk's list of today's readers
 #: (``readers``, ``reads``: 28 bytes a reader) needs this many entries, not one per consumer
 #: (2.8 GB at 10**8 consumers), and stays in cache between the two passes
@@ -188,12 +212,12 @@ def _listen_range(lo, hi, indptr, indices, ties, levels, g_indptr, g_indices, g_
     groups = g_indptr.size != 0
     for s in range(senders.size):
         i = np.uint64(senders[s])
-        cred = credibility[i] * message_credibility[i]
-        quality = post_persuasion[i]
+        cred = credibility[i] * lever(message_credibility, i, 1.0)
+        quality = lever(post_persuasion, i, 1.0)
         side = np.uint64(0 if posted[i] > 0 else 1)
         sender = i + 1.0
         _deliver(np.uint64(indptr[i]), np.uint64(indptr[i + _ONE]), lo, last, indices, ties,
-                 levels, attention * reach[i], sender, cred, quality, side, acc)
+                 levels, attention * reach[s], sender, cred, quality, side, acc)
         # the group channel: after the sender's social ties, as the reference reads them; a
         # negative post moderation removes today stays out of the group
         if groups and not (side == _ONE and g_muted[i]):
@@ -284,8 +308,8 @@ def listen_push(bounds, indptr, indices, ties, levels, groups, posted, senders, 
     there would be mispredicted often. Fills ``heard``, ``heard_signal`` and ``newly`` (all
     entries). Returns (readers reached by a post, readers newly aware).
 
-    ``reach`` (float64 of n) scales each poster's ``attention`` over their social ties (a
-    poster's limited audience, :func:`sim.rules.wom.reach_factors`; ones: no limit).
+    ``reach`` (float64, one per poster in ``senders``: :func:`poster_reach`) scales each
+    poster's ``attention`` over their social ties (a poster's limited audience).
 
     ``groups`` is the group channel, ``(indptr, indices, weights, attention, muted)``
     (:func:`sim.rules.groups.kernel_args`; empty arrays: none): a poster's post also goes over

@@ -128,7 +128,7 @@ def _experience_args(state: State, traits: Traits, draws: DayDraws, p: WomModelC
                      day: Day, quality_shift: np.ndarray | None = None) -> tuple:
     n = state.aware.size
     if quality_shift is None:
-        quality_shift = np.zeros(n)
+        quality_shift = kernels.NO_LEVER
     day.used = day.array("used", n, bool)
     day.satisfaction = day.array("satisfaction", n, np.float64)
     day.complained = day.array("complained", n, bool)
@@ -282,13 +282,14 @@ def talk(state: State, traits: Traits, graph: Graph, draws: DayDraws, levers: Le
     day.heard_signal = day.array("heard_signal", n, np.float64)
     day.newly_aware_wom = day.array("newly_aware_wom", n, bool)
     scratch = scratch if scratch is not None else TalkScratch(n)
+    reach = talk_kernels.poster_reach(senders, graph.indptr, *graph.tie_args(), p.audience)
     _, n_new = talk_kernels.listen_push(
         chunks.readers, graph.indptr, graph.indices, *graph.tie_args(), kernel_args(groups), posted,
         senders,
         traits.credibility, levers.read("message_credibility"), levers.read("post_persuasion"),
         levers.post_source,
         traits.susceptibility,
-        draws.hear, draws.keys[HEAR], day.t, p.attention, reach_factors(graph, p.audience),
+        draws.hear, draws.keys[HEAR], day.t, p.attention, reach,
         p.negativity_bias, p.persuasion,
         state.aware, state.attitude, state.last_news, state.aware_via, state.persuader,
         state.persuader_source, day.heard, day.heard_signal, day.newly_aware_wom, scratch.acc,
@@ -306,7 +307,7 @@ def adoption(state: State, draws: DayDraws, p: WomModelConfig, day: Day,
     the last persuasive post read, or how they became aware (media or ads) for those who never
     read one (kernel: :func:`kernels.adoption`)."""
     n = state.aware.size
-    multiplier = levers.read("purchase_multiplier") if levers is not None else np.ones(n)
+    multiplier = levers.read("purchase_multiplier") if levers is not None else kernels.NO_LEVER
     day.bought = day.array("bought", n, bool)
     buyers = day.array("buyers", n, np.int32)
     count = kernels.adoption(
