@@ -65,8 +65,9 @@ def watch_the_days() -> dict:
     seen: dict = {}
     release = VectorizedEngine.release
 
-    def noting(engine: VectorizedEngine) -> None:
-        seen.update(scratch=engine.scratch, peak_rss_gb=peak_rss_gb())
+    def noting(engine: VectorizedEngine) -> None:  # sizes only: the buffers must go
+        seen.update(scratch=arrays_of(engine.scratch, "model.engine.scratch (the days only)"),
+                    peak_rss_gb=peak_rss_gb())
         release(engine)
 
     VectorizedEngine.release = noting
@@ -99,8 +100,7 @@ def main(argv: list[str] | None = None) -> dict:
     wrote = time.perf_counter()
     model = result.model
     graph = model.graph
-    found = arrays_of(model)
-    arrays_of(days.get("scratch"), "model.engine.scratch (the days only)", found)
+    found = {**arrays_of(model), **days.get("scratch", {})}
     parts = {"graph": {}, "state": {}}
     for path, size in found.values():
         parts["graph" if path.startswith("model.graph") else "state"][path] = size

@@ -112,7 +112,7 @@ class VectorizedEngine:
                                           self.chunks)
 
     def release(self) -> None:
-        """Drop the talk phase's accumulator rows (64 bytes a consumer)."""
+        """Drop the talk phase's accumulator rows (56 bytes a consumer)."""
         self.scratch = None
 
 

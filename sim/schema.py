@@ -171,7 +171,8 @@ def validate_memory(check: Checker, graph: Graph | None = None) -> None:
         detail = f"{graph.n:,} consumers and {graph.num_edges:,} ties loaded"
     models = 2 if _runs_twin(cfg) else 1
     graph_bytes = graph_and_model_bytes(g.kind, n, ties, cfg.engine, built=graph is not None,
-                                        models=models)
+                                        models=models,
+                                        strategies=bool(active_strategies(cfg.strategy)))
     samples = _greedy_samples(cfg)
     parts = {key: (value, graph_bytes),
              "steps": (cfg.steps, models * BYTES_PER_STEP * cfg.steps),

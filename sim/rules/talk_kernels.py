@@ -18,7 +18,6 @@ from sim.population import NEVER, VIA_WOM
 from sim.rules.draws import draw
 from sim.rules.kernels import (
     _BLOCK,
-    _EIGHT,
     _FIVE,
     _FOUR,
     _ONE,
@@ -174,7 +173,10 @@ _READ_BLOCK = np.uint64(READ_BLOCK)
 
 #: an accumulator row with nothing delivered: W+, W-, C+, C-, P(miss), best score,
 #: best sender + 1, unused (see :func:`listen_push`)
-ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0, 0.0)
+ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0)
+#: float64 fields in a reader's row of accumulators (:data:`ACC_CLEAR`)
+ACC_WIDTH = len(ACC_CLEAR)
+_WIDTH = np.uint64(ACC_WIDTH)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -190,7 +192,7 @@ def _deliver(start, end, lo, last, indices, ties, levels, attention, sender, cre
         if j >= last:
             break
         w = np.float64(tie_weight(ties, levels, k))
-        r = _EIGHT * j
+        r = _WIDTH * j
         weight = w * quality  # the post's weight in the reader's pull and signal
         score = weight * cred
         best = acc[r + _FIVE]
@@ -235,7 +237,7 @@ def _listen_range(lo, hi, indptr, indices, ties, levels, g_indptr, g_indices, g_
         block_end = min(block + _READ_BLOCK, last)
         m = np.uint64(0)
         for j in range(block, block_end):
-            r = _EIGHT * j
+            r = _WIDTH * j
             total = acc[r] + negativity_bias * acc[r + _ONE]
             best = acc[r + _SIX]
             reached = best != 0.0  # the first delivery always names a sender
@@ -250,7 +252,7 @@ def _listen_range(lo, hi, indptr, indices, ties, levels, g_indptr, g_indices, g_
             reads[q + _TWO] = best
             m += np.uint64(read)
             count += reached
-            for f in range(8):
+            for f in range(ACC_WIDTH):
                 acc[r + np.uint64(f)] = ACC_CLEAR[f]
         for k in range(base, base + m):
             j = np.uint64(readers[k])
@@ -293,7 +295,7 @@ def listen_push(bounds, indptr, indices, ties, levels, groups, posted, senders, 
     ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
     order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
     neighbours. A chunk of readers ``[lo, hi)`` takes from every poster's (sorted) row just the
-    span of its readers. ``acc`` is a flat float64 scratch array of 8 n entries, one 64-byte row
+    span of its readers. ``acc`` is a flat float64 scratch array of :data:`ACC_WIDTH` n entries, one row
     per reader (:data:`ACC_CLEAR` gives the fields); every row must come in as
     :data:`ACC_CLEAR`, and is left so. A reader was reached when its row names a sender (the
     first delivery always does: scores ``w * credibility`` are >= 0, the clear row's best is
