@@ -295,8 +295,8 @@ def listen_push(bounds, indptr, indices, ties, levels, groups, posted, senders, 
     ``senders`` must be increasing, so that each reader's sums accumulate in increasing sender
     order, exactly as the reference (:meth:`sim.agents.Consumer.decide_listen`) sums over its
     neighbours. A chunk of readers ``[lo, hi)`` takes from every poster's (sorted) row just the
-    span of its readers. ``acc`` is a flat float64 scratch array of :data:`ACC_WIDTH` n entries, one row
-    per reader (:data:`ACC_CLEAR` gives the fields); every row must come in as
+    span of its readers. ``acc`` is a flat float64 scratch array of :data:`ACC_WIDTH` n
+    entries, one row per reader (:data:`ACC_CLEAR` gives the fields); every row must come in as
     :data:`ACC_CLEAR`, and is left so. A reader was reached when its row names a sender (the
     first delivery always does: scores ``w * credibility`` are >= 0, the clear row's best is
     -1). The delivery loop has no data-dependent branches and no dependency from one delivery

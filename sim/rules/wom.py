@@ -230,8 +230,8 @@ class TalkScratch:
     """Buffers of the talk kernel (:func:`talk_kernels.listen_push`): ``acc``, one row of
     :data:`~sim.rules.talk_kernels.ACC_WIDTH` float64 accumulators per reader (56 bytes; cleared
     again by the kernel after each day; padding rows to a 64-byte cache line measured no faster
-    at 10**6 consumers), and ``readers`` (uint32) and ``reads`` (three float64 per reader) for the list of
-    today's readers, :data:`~sim.rules.talk_kernels.READ_BLOCK` of them per chunk
+    at 10**6 consumers), and ``readers`` (uint32) and ``reads`` (three float64 per reader) for
+    the list of today's readers, :data:`~sim.rules.talk_kernels.READ_BLOCK` of them per chunk
     (:meth:`lists`)."""
 
     def __init__(self, n: int):
