@@ -1,6 +1,6 @@
 """A national market: memory and time of one large default run (BA, m = 3, 180 days).
 
-    python benchmarks/huge.py                    # 100,000,000 consumers (needs > 20 GB)
+    python benchmarks/huge.py                    # 100,000,000 consumers (~19.5 GB, ~11 min)
     python benchmarks/huge.py --n 10000000       # the same at 10^7 (~3 GB, ~1.5 min)
 
 Runs the default scenario in this process as ``womsim graph.n=<n> graph.m=3`` does (build, run,

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-load", action="store_true",
                     help="leave out the thread counts under load (benchmarks/load.py)")
     ap.add_argument("--huge", action="store_true",
-                    help="also 100,000,000 consumers, BA m = 3 (benchmarks/huge.py; > 20 GB)")
+                    help="also 100,000,000 consumers, BA m = 3 (benchmarks/huge.py; ~19.5 GB)")
     args = ap.parse_args(argv)
     sizes = [10_000, 100_000] + ([] if args.quick else [1_000_000]) + \
         ([10_000_000] if args.big else [])
@@ -260,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         status = load.main([])
     if args.huge:
         print("\n# national market (benchmarks/huge.py)", flush=True)
-        code = subprocess.run([sys.executable, str(Path(__file__).with_name("huge.py"))]).returncode
+        code = subprocess.run([sys.executable, str(Path(__file__).with_name("huge.py")), "--json",
+                               str(Path(__file__).with_name("huge.json"))]).returncode
         status = status or code
     return status
 
