@@ -194,6 +194,29 @@ def dashboard_page(url: str, trap: ProxyTrap, viewport: dict | None = None,
 
 
 LAPTOP = {"width": 1366, "height": 768}
+#: run in the page: records every text the seeds' progress line shows, from the mutation
+#: records themselves, so that a line added and removed again before the observer's callback
+#: runs (a loaded machine delays it) is still seen
+SEED_PROGRESS = """() => {
+  window.seedProgress = [];
+  const note = (node) => {
+    if (!(node instanceof Element)) node = node && node.parentElement;
+    if (!node) return;
+    const lines = node.matches('.womsim-seeds-progress') ? [node]
+      : [...node.querySelectorAll('.womsim-seeds-progress')];
+    if (!lines.length && node.closest) {
+      const up = node.closest('.womsim-seeds-progress');
+      if (up) lines.push(up);
+    }
+    for (const line of lines) window.seedProgress.push(line.textContent);
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'characterData') note(r.target);
+      for (const added of r.addedNodes) note(added);
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
 #: what ``python -m sim.app`` prints on start when numba's cache lacks the kernels
 COMPILE_NOTICE = "the simulation's kernels are compiled on first use"
 #: run in the page before its own scripts: notes whether the compiling banner ever shows
@@ -437,13 +460,7 @@ def test_run_n_seeds_in_browser(app_server: tuple[str, ProxyTrap, Path],
         expect(button).to_have_text("Run 3 seeds", timeout=30_000)
         expect(page.locator(".womsim-seeds-n-error")).to_have_count(0)
         expect(button).to_be_enabled()
-        page.evaluate(  # record what the progress line says while the seeds run
-            "() => { window.seedProgress = [];"
-            "  new MutationObserver(() => {"
-            "    const el = document.querySelector('.womsim-seeds-progress');"
-            "    if (el) window.seedProgress.push(el.textContent); })"
-            "  .observe(document.body, {childList: true, subtree: true,"
-            "           characterData: true}); }")
+        page.evaluate(SEED_PROGRESS)
         start = time.perf_counter()
         button.click()
         interval = page.locator(".womsim-seeds-row-customers .womsim-seeds-interval")
