@@ -128,26 +128,13 @@ def posts(bounds, aware, attitude, ever_customer, last_news, talkativeness, talk
     return total - negative, negative
 
 
-@_jit
-def row_sums(indptr, ties, levels):
-    """The sum of each CSR row's tie strengths (``ties``, ``levels``: :func:`tie_weight`) in
-    float64, in row order (a node's tie strength, shape (n,))."""
-    n = indptr.size - 1
-    sums = np.zeros(n)
-    for i in range(n):
-        total = 0.0
-        for k in range(indptr[i], indptr[i + 1]):
-            total += np.float64(tie_weight(ties, levels, k))
-        sums[i] = total
-    return sums
-
-
 def poster_reach(senders, indptr, ties, levels, audience):
     """Each of today's posters' factor on the chance that a post is read over each social tie,
     ``r_i = min(1, audience / s_i)`` with ``s_i`` the sum of poster i's tie strengths (float64,
     one per entry of ``senders``; all 1 when ``audience`` is None): the factors of
-    :func:`sim.rules.wom.reach_factors` for today's posters only, worked out each day instead
-    of stored for every consumer (8 bytes a consumer), to the same bits."""
+    :func:`sim.rules.wom.reach_factors` (which calls this for every consumer) for today's
+    posters only, worked out each day instead of stored for every consumer (8 bytes a
+    consumer)."""
     if audience is None:
         return np.ones(senders.size)
     return _poster_reach(senders, indptr, ties, levels, float(audience))
@@ -158,7 +145,7 @@ def _poster_reach(senders, indptr, ties, levels, audience):
     factors = np.empty(senders.size)
     for s in range(senders.size):
         i = senders[s]
-        total = 0.0  # summed in row order, as row_sums does
+        total = 0.0  # in row order
         for k in range(indptr[i], indptr[i + 1]):
             total += np.float64(tie_weight(ties, levels, k))
         factors[s] = audience / total if total > audience else 1.0
@@ -172,7 +159,7 @@ READ_BLOCK = 2048
 _READ_BLOCK = np.uint64(READ_BLOCK)
 
 #: an accumulator row with nothing delivered: W+, W-, C+, C-, P(miss), best score,
-#: best sender + 1, unused (see :func:`listen_push`)
+#: best sender + 1 (see :func:`listen_push`)
 ACC_CLEAR = (0.0, 0.0, 0.0, 0.0, 1.0, -1.0, 0.0)
 #: float64 fields in a reader's row of accumulators (:data:`ACC_CLEAR`)
 ACC_WIDTH = len(ACC_CLEAR)

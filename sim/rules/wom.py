@@ -211,16 +211,14 @@ def reach_factors(graph: Graph, audience: float | None) -> np.ndarray:
     ``r_i = min(1, audience / s_i)`` with ``s_i`` the sum of i's tie strengths (float64 of n;
     all 1 when ``audience`` is None). A post reaches at most ``audience`` units of tie strength
     in full: a poster with more ties spreads the same attention over all of them, so each tie
-    of a hub is read less often (docs/model.md, phase 3). Computed once per graph and audience
-    (read-only)."""
+    of a hub is read less often (docs/model.md, phase 3). :func:`talk_kernels.poster_reach` for
+    every consumer, computed once per graph and audience (read-only); the talk phase works them
+    out for each day's posters instead."""
     cached = _REACH.get(graph)
     if cached is not None and cached[0] == audience:
         return cached[1]
-    factors = np.ones(graph.n)
-    if audience is not None:
-        strength = talk_kernels.row_sums(graph.indptr, *graph.tie_args())
-        over = strength > audience
-        factors[over] = audience / strength[over]
+    everyone = np.arange(graph.n, dtype=np.int32)  # the talk phase's posters' dtype
+    factors = talk_kernels.poster_reach(everyone, graph.indptr, *graph.tie_args(), audience)
     factors.flags.writeable = False
     _REACH[graph] = (audience, factors)
     return factors
